@@ -1,0 +1,1 @@
+"""goperf analyzer."""

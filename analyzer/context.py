@@ -1,0 +1,96 @@
+"""What a rule sees: one file's tree and source, its package, the config, pass results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Generic, TypeVar
+
+from tree_sitter import Node, Tree
+
+from . import parsing
+from .config import Config
+from .model import Finding
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pass(Generic[T]):
+    """Shared work that reports nothing: computed once per file, read by many rules."""
+
+    name: str
+    run: Callable[["Context"], T]
+
+
+@dataclass
+class SourceFile:
+    path: str
+    source: bytes
+    tree: Tree
+
+    @classmethod
+    def parse(cls, path: str, source: bytes) -> "SourceFile":
+        return cls(path, source, parsing.parse(source))
+
+    def text(self, node: Node | None) -> str:
+        return parsing.text(node, self.source)
+
+
+@dataclass
+class Package:
+    """The files of one Go package (one folder), parsed; rules may read all of them."""
+
+    files: list[SourceFile]
+    _results: dict[str, Any] = field(default_factory=dict)
+
+    def result(self, name: str, compute: Callable[["Package"], T]) -> T:
+        if name not in self._results:
+            self._results[name] = compute(self)
+        return self._results[name]
+
+    def file(self, path: str) -> SourceFile | None:
+        return next((f for f in self.files if f.path == path), None)
+
+
+class Context:
+    def __init__(self, file: SourceFile, package: Package, config: Config):
+        self.file = file
+        self.package = package
+        self.config = config
+        self._results: dict[str, Any] = {}
+        self._index: dict[str, list[Node]] | None = None
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+    @property
+    def source(self) -> bytes:
+        return self.file.source
+
+    @property
+    def root(self) -> Node:
+        return self.file.tree.root_node
+
+    def text(self, node: Node | None) -> str:
+        return parsing.text(node, self.file.source)
+
+    def nodes(self, kind: str) -> list[Node]:
+        """All nodes of one kind in this file, in source order (one query run per file)."""
+        if self._index is None:
+            self._index = parsing.captures(parsing.query("index"), self.root)
+            for nodes in self._index.values():
+                nodes.sort(key=lambda n: n.start_byte)
+        return self._index.get(kind, [])
+
+    def result(self, p: Pass[T]) -> T:
+        if p.name not in self._results:
+            self._results[p.name] = p.run(self)
+        return self._results[p.name]
+
+    def finding(self, rule, node: Node, message: str, **kw) -> Finding:
+        from .passes.scopes import enclosing_function_name
+
+        kw.setdefault("severity", rule.severity)
+        kw.setdefault("function", enclosing_function_name(node, self.source))
+        return Finding(rule.id, self.path, node.start_byte, node.end_byte, message, **kw)

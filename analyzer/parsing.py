@@ -1,0 +1,45 @@
+"""The Go grammar, the parser and compiled queries (each compiled once per process)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import tree_sitter_go
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+
+GO = Language(tree_sitter_go.language())
+
+
+def parse(source: bytes, old_tree: Tree | None = None) -> Tree:
+    parser = Parser(GO)
+    return parser.parse(source, old_tree) if old_tree is not None else parser.parse(source)
+
+
+@lru_cache(maxsize=None)
+def query(name: str) -> Query:
+    """Compile `queries/<name>.scm` (package data) once."""
+    text = resources.files(__package__).joinpath("queries", f"{name}.scm").read_text()
+    return Query(GO, text)
+
+
+@lru_cache(maxsize=None)
+def inline_query(text: str) -> Query:
+    return Query(GO, text)
+
+
+def captures(q: Query, node: Node) -> dict[str, list[Node]]:
+    return QueryCursor(q).captures(node)
+
+
+def text(node: Node | None, source: bytes) -> str:
+    if node is None:
+        return ""
+    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def inner(node: Node) -> Node:
+    """Unwrap parentheses."""
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node

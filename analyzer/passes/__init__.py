@@ -1,0 +1,1 @@
+"""Shared work for rules: computed once, reporting nothing."""

@@ -1,0 +1,26 @@
+"""Every rule goperf has, listed explicitly (no import-time discovery)."""
+
+from __future__ import annotations
+
+from .rule import Rule
+from .rules.prealloc import slice as prealloc_slice
+
+RULES: tuple[Rule, ...] = (
+    prealloc_slice.RULE,
+)
+
+# Renamed rule ids keep working in //goperf:ignore and configuration.
+REDIRECTS: dict[str, str] = {}
+
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+FAMILIES: frozenset[str] = frozenset(r.family for r in RULES)
+
+
+def lookup(name: str) -> Rule | None:
+    return BY_ID.get(REDIRECTS.get(name, name))
+
+
+def check_selector(name: str) -> None:
+    """Raise ValueError if `name` is neither a rule id, a family nor "all"."""
+    if name != "all" and lookup(name) is None and name not in FAMILIES:
+        raise ValueError(f"unknown rule or family {name!r} (see `goperf rules`)")

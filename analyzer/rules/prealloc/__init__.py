@@ -1,0 +1,1 @@
+"""prealloc/: grow-once containers."""

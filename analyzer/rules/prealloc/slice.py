@@ -1,0 +1,180 @@
+"""Preallocate a slice that a loop with a known trip count appends to.
+
+## What it does
+Flags a slice declared without capacity (`var s []T`, `s := []T{}`, `s := make([]T, 0)`)
+that a loop appends one element to per iteration, when the loop's trip count is known
+before it starts: `range` over a slice, array, string, map or integer, or
+`for i := 0; i < n; i++` with `n` unchanged in the loop. Loops over channels, iterator
+functions or scanners, and loops that can `break` or `return`, are not flagged. When
+the append is conditional (inside an `if`, or after a `continue`) the finding is a
+lower-severity hint ("up to n") without a fix.
+
+## Why is this bad?
+`append` on a full slice allocates a new backing array about 1.25–2× larger and copies
+every element into it. Filling n elements from empty costs about log2(n) allocations
+and copies 2n elements in total; with the capacity given up front it costs one
+allocation and no copies.
+
+## Example
+```go
+func squares(xs []int) []int {
+	var out []int
+	for _, x := range xs {
+		out = append(out, x*x)
+	}
+	return out
+}
+```
+
+Use instead:
+```go
+func squares(xs []int) []int {
+	out := make([]int, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, x*x)
+	}
+	return out
+}
+```
+
+## Fix safety
+The fix replaces the declaration with `make([]T, 0, count)`. It is safe, except that a
+`var s []T` that stayed nil when the loop ran zero times becomes an empty non-nil slice;
+when the function compares the slice with nil or hands it to an encoder or
+`reflect.DeepEqual`, where that difference shows, the fix is marked unsafe.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from tree_sitter import Node
+
+from ...context import Context
+from ...model import Applicability, Edit, Finding, Fix, FixAvailability, Severity
+from ...parsing import inner
+from ...passes.appends import LoopAppend, single_appends, used_between
+from ...passes.scopes import enclosing_function, identifiers_in, resolve
+from ...rule import Rule
+
+NIL_OBSERVERS = re.compile(r"(Marshal|Encode|DeepEqual)\w*$")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for app in single_appends(ctx):
+        trip = app.loop.trip
+        if trip is None or app.loop.exits_early:
+            continue
+        declared = _capacityless_declaration(ctx, app)
+        if declared is None:
+            continue
+        elem_type, replace_node = declared
+        if app.conditional:
+            yield ctx.finding(RULE, app.statement,
+                              f"{app.name} grows by append up to {trip.expr} times in this loop; "
+                              f"consider make([]{elem_type}, 0, {trip.expr}) if most iterations append",
+                              severity=Severity.INFO)
+            continue
+        make = f"make([]{elem_type}, 0, {trip.expr})"
+        fixes = ()
+        if _count_valid_at(ctx, trip.expr, app):
+            new_text = f"{app.name} := {make}" if replace_node.type == "var_declaration" else make
+            applicability = Applicability.UNSAFE if _nil_observed(ctx, app) else Applicability.SAFE
+            fixes = (Fix(f"Preallocate with {make}", (Edit(replace_node.start_byte, replace_node.end_byte, new_text),),
+                         applicability),)
+        yield ctx.finding(RULE, app.statement,
+                          f"preallocate {app.name}: it grows by append once per iteration of a loop "
+                          f"that runs {trip.expr} times; use {make}",
+                          fixes=fixes, data={"count": trip.expr, "var": app.name})
+
+
+def _capacityless_declaration(ctx: Context, app: LoopAppend) -> tuple[str, Node] | None:
+    """(element type, node to replace) if the slice starts empty with no capacity, in the loop's block."""
+    decl = app.decl
+    stmt = decl.statement
+    if stmt.parent is None or stmt.parent != app.loop.node.parent:
+        return None  # the loop must follow the declaration in the same block
+    if used_between(ctx, app.name, decl.name_node.end_byte, app.loop.node.start_byte, stmt.parent):
+        return None
+    if decl.kind == "var":
+        spec_names = [d for d in stmt.named_children]
+        if len(spec_names) != 1 or spec_names[0].type != "var_spec" or len(spec_names[0].children_by_field_name("name")) != 1:
+            return None
+        if decl.value_node is None:
+            if decl.type_node is None or decl.type_node.type != "slice_type":
+                return None
+            return ctx.text(decl.type_node.child_by_field_name("element")), stmt
+        if decl.type_node is not None:
+            return None
+    elif decl.kind != "short":
+        return None
+    value = inner(decl.value_node) if decl.value_node is not None else None
+    if value is None:
+        return None
+    if value.type == "composite_literal":
+        t, body = value.child_by_field_name("type"), value.child_by_field_name("body")
+        if t is not None and t.type == "slice_type" and body is not None and body.named_child_count == 0:
+            return ctx.text(t.child_by_field_name("element")), value
+    if value.type == "call_expression" and ctx.text(value.child_by_field_name("function")) == "make":
+        args = value.child_by_field_name("arguments").named_children
+        if len(args) == 2 and args[0].type == "slice_type" and ctx.text(args[1]) == "0":
+            return ctx.text(args[0].child_by_field_name("element")), value
+    return None
+
+
+def _count_valid_at(ctx: Context, expr: str, app: LoopAppend) -> bool:
+    """Every variable in the count expression is declared before the slice's declaration."""
+    for ident in _loop_operand_idents(ctx, app):
+        decl = resolve(ident, ctx.source)
+        if decl is not None and decl.kind not in ("param", "result") and not decl.kind.startswith("package"):
+            if decl.statement.start_byte >= app.decl.statement.start_byte:
+                return False
+    return True
+
+
+def _loop_operand_idents(ctx: Context, app: LoopAppend) -> list[Node]:
+    clause = next(c for c in app.loop.node.named_children if c.type in ("range_clause", "for_clause"))
+    parts = [clause.child_by_field_name("right")] if clause.type == "range_clause" else [
+        clause.child_by_field_name("condition"), clause.child_by_field_name("initializer")]
+    out = []
+    for part in parts:
+        stack = [part] if part is not None else []
+        while stack:
+            n = stack.pop()
+            if n.type == "identifier":
+                out.append(n)
+            elif n.type == "short_var_declaration":
+                stack.append(n.child_by_field_name("right"))
+                continue
+            if n.type != "selector_expression":
+                stack.extend(n.named_children)
+            else:
+                stack.append(n.child_by_field_name("operand"))
+    return out
+
+
+def _nil_observed(ctx: Context, app: LoopAppend) -> bool:
+    if app.decl.kind != "var":
+        return False  # `[]T{}` and `make([]T, 0)` were never nil
+    fn = enclosing_function(app.statement)
+    for use in identifiers_in(fn, app.name, ctx.source):
+        parent = use.parent
+        if parent.type == "binary_expression" and "nil" in (ctx.text(parent.child_by_field_name("left")),
+                                                           ctx.text(parent.child_by_field_name("right"))):
+            return True
+        if parent.type == "argument_list":
+            callee = ctx.text(parent.parent.child_by_field_name("function"))
+            if NIL_OBSERVERS.search(callee):
+                return True
+    return False
+
+
+RULE = Rule(
+    id="prealloc/slice",
+    doc=__doc__,
+    check=check,
+    severity=Severity.WARNING,
+    fix=FixAvailability.SOMETIMES,
+    peers=("prealloc",),
+)
