@@ -1,0 +1,103 @@
+"""Allocator kernel: size classes, tiny blocks, mcache span refills, large pages.
+
+`alloc_run` consumes ALLOC / FREE / FLUSH / GC events of one chunk and stops at the
+first event after which a GC cycle starts (heapLive >= trigger, or runtime.GC()),
+returning its index so the caller can run the GC kernel; it returns `end` otherwise.
+"""
+
+from numba import njit
+
+# Local copies of schema constants (see kernels/__init__.py on caching).
+EV_ALLOC, EV_FREE, EV_GC, EV_FLUSH = 1, 2, 7, 8
+F_NOSCAN = 1
+S_HEAP_LIVE, S_LIVE_NOW, S_TRIGGER, S_TINY_OFF = 0, 2, 4, 6
+S_TOTAL_ALLOC, S_MALLOCS, S_TINY_ALLOCS, S_SLOTS = 8, 9, 10, 11
+O_HEAP_BYTES, O_OBJECTS, O_SLOTS, O_TINY, O_LARGE = 0, 1, 2, 3, 7
+TINY_SIZE = 16
+TINY_SPAN_CLASS = 5          # class 2, noscan
+MAX_SMALL = 32760            # maxSmallSize - mallocHeaderSize
+HEADER_MIN = 512             # pointerful objects larger than this get an 8-byte header
+PAGE_SHIFT = 13
+
+SIG = ("i8(u1[::1], i4[::1], i8[::1], u1[::1], i8, i8, i8[::1], i8[::1], i8[:, ::1],"
+       " i8[::1], i8[::1], i8[::1], i8[::1], i8[::1])")
+
+
+@njit(SIG, cache=True, nogil=True)
+def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
+              class_size, class_nelems, class_npages, to_class8, to_class128):
+    nf = out.shape[0] - 1
+    page = 1 << PAGE_SHIFT
+    for i in range(start, end):
+        k = kind[i]
+        if k == EV_ALLOC:
+            s = size[i]
+            if s == 0:
+                continue                      # &zerobase: counted nowhere
+            f = func[i]
+            if f < 0:
+                f = nf
+            noscan = (flags[i] & F_NOSCAN) != 0
+            out[f, O_OBJECTS] += 1
+            st[S_MALLOCS] += 1
+            check = False
+            if noscan and s < TINY_SIZE:
+                off = st[S_TINY_OFF]
+                if off >= 0:
+                    if s & 7 == 0:
+                        off = (off + 7) & ~7
+                    elif s & 3 == 0:
+                        off = (off + 3) & ~3
+                    elif s & 1 == 0:
+                        off = (off + 1) & ~1
+                    if off + s <= TINY_SIZE:
+                        st[S_TINY_OFF] = off + s
+                        st[S_TINY_ALLOCS] += 1
+                        out[f, O_TINY] += 1
+                        continue
+                slot = TINY_SIZE
+                if span_free[TINY_SPAN_CLASS] == 0:
+                    span_free[TINY_SPAN_CLASS] = class_nelems[2]
+                    st[S_HEAP_LIVE] += class_npages[2] * page
+                    check = True
+                span_free[TINY_SPAN_CLASS] -= 1
+                if st[S_TINY_OFF] < 0 or s < st[S_TINY_OFF]:
+                    st[S_TINY_OFF] = s
+            elif s <= MAX_SMALL:
+                if not noscan and s > HEADER_MIN:
+                    s += 8
+                if s <= 1016:
+                    c = to_class8[(s + 7) >> 3]
+                else:
+                    c = to_class128[(s - 1024 + 127) >> 7]
+                slot = class_size[c]
+                sc = c * 2 + (1 if noscan else 0)
+                if span_free[sc] == 0:
+                    span_free[sc] = class_nelems[c]
+                    st[S_HEAP_LIVE] += class_npages[c] * page
+                    check = True
+                span_free[sc] -= 1
+            else:
+                slot = ((s + page - 1) >> PAGE_SHIFT) * page
+                st[S_HEAP_LIVE] += slot
+                out[f, O_LARGE] += 1
+                check = True
+            out[f, O_HEAP_BYTES] += slot
+            out[f, O_SLOTS] += 1
+            st[S_TOTAL_ALLOC] += slot
+            st[S_SLOTS] += 1
+            st[S_LIVE_NOW] += slot
+            if check and st[S_HEAP_LIVE] >= st[S_TRIGGER]:
+                return i
+        elif k == EV_FREE:
+            st[S_LIVE_NOW] -= size[i]
+        elif k == EV_GC:
+            return i
+        elif k == EV_FLUSH:
+            # mcache.releaseAll: undo the unallocated slots refill counted, drop the tiny block.
+            for sc in range(span_free.shape[0]):
+                if span_free[sc] > 0:
+                    st[S_HEAP_LIVE] -= span_free[sc] * class_size[sc >> 1]
+                    span_free[sc] = 0
+            st[S_TINY_OFF] = -1
+    return end
