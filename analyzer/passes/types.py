@@ -120,7 +120,10 @@ class Sizer:
             if field.type != "field_declaration":
                 continue
             names = field.children_by_field_name("name")
-            ft = self.layout(field.child_by_field_name("type"), file)
+            if embedded_pointer(field):  # `*T` embedded: the `*` is outside the type node
+                ft = Layout(WORD, WORD)
+            else:
+                ft = self.layout(field.child_by_field_name("type"), file)
             if ft is None:
                 return None
             for _ in range(max(1, len(names))):  # an embedded field counts once
@@ -132,7 +135,7 @@ class Sizer:
             offset += 1  # a final zero-size field would point past the object
         return Layout(_round(offset, align), align, pointers)
 
-    def constant(self, node: Node | None, file: SourceFile) -> int | None:
+    def constant(self, node: Node | None, file: SourceFile, iota: int | None = None) -> int | None:
         """Value of an integer constant expression, or None."""
         if node is None:
             return None
@@ -142,21 +145,59 @@ class Sizer:
                 return int(file.text(node).replace("_", ""), 0)
             except ValueError:
                 return None
+        if node.type == "iota":
+            return iota
         if node.type == "identifier":
+            if file.text(node) == "iota":
+                return iota
             decl = self.decls.values.get(file.text(node))
-            if decl is not None and decl.kind == "package-const" and decl.value_node is not None:
-                return self.constant(decl.value_node, self.decls.value_files[decl.name])
+            if decl is not None and decl.kind == "package-const":
+                return self._package_constant(decl)
             return None
+        if node.type == "unary_expression":
+            v = self.constant(node.child_by_field_name("operand"), file, iota)
+            op = file.text(node.child_by_field_name("operator"))
+            return None if v is None else {"-": -v, "+": v, "^": ~v}.get(op)
         if node.type == "binary_expression":
-            a = self.constant(node.child_by_field_name("left"), file)
-            b = self.constant(node.child_by_field_name("right"), file)
+            a = self.constant(node.child_by_field_name("left"), file, iota)
+            b = self.constant(node.child_by_field_name("right"), file, iota)
             op = file.text(node.child_by_field_name("operator"))
             if a is None or b is None:
                 return None
             ops = {"+": a + b, "-": a - b, "*": a * b, "<<": a << b if 0 <= b < 64 else None,
-                   "/": a // b if b else None, "%": a % b if b else None, ">>": a >> b if b >= 0 else None}
+                   "/": _quo(a, b) if b else None, "%": a - b * _quo(a, b) if b else None,
+                   ">>": a >> b if b >= 0 else None, "&": a & b, "|": a | b, "^": a ^ b, "&^": a & ~b}
             return ops.get(op)
         return None
+
+    def _package_constant(self, decl) -> int | None:
+        """A package constant's value, following implicit repetition and iota in const blocks."""
+        file = self.decls.value_files[decl.name]
+        spec = decl.name_node.parent
+        if spec is None or spec.type != "const_spec":
+            return self.constant(decl.value_node, file) if decl.value_node is not None else None
+        specs = [c for c in spec.parent.named_children if c.type == "const_spec"]
+        index = specs.index(spec) if spec in specs else 0
+        position = [file.text(n) for n in spec.children_by_field_name("name")].index(decl.name)
+        for source_spec in reversed(specs[: index + 1]):  # `b` in `a = iota; b` repeats a's expression
+            value = source_spec.child_by_field_name("value")
+            if value is not None:
+                exprs = value.named_children
+                if position >= len(exprs):
+                    return None
+                return self.constant(exprs[position], file, index)
+        return None
+
+
+def _quo(a: int, b: int) -> int:
+    """Go's integer division: truncated toward zero."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def embedded_pointer(field: Node) -> bool:
+    """Whether a field_declaration embeds `*T` (the grammar leaves the `*` outside the type node)."""
+    return any(c.type == "*" for c in field.children)
 
 
 def _round(n: int, align: int) -> int:
