@@ -1,0 +1,163 @@
+"""`goperf lint`: read packages, analyze them (in a process pool when there are many),
+apply fixes in rounds, and write files atomically."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from goperf.analyzer.config import Config
+from goperf.analyzer.context import Package, SourceFile
+from goperf.analyzer.driver import analyze_package
+from goperf.analyzer.fixes import apply
+from goperf.analyzer.model import Applicability, Finding, Fix
+
+from .files import PackageFiles
+
+MAX_FIX_ROUNDS = 10
+POOL_THRESHOLD = 16  # packages; below this a pool costs more than it saves
+
+
+@dataclass
+class PackageResult:
+    folder: Path
+    findings: list[Finding]
+    sources: dict[str, bytes]  # what was analyzed (after fixes, if any were applied)
+    original: dict[str, bytes] = field(default_factory=dict)  # as read from disk, for fix mode
+    fixed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def read_package(pkg: PackageFiles) -> tuple[dict[str, bytes], set[str], list[str]]:
+    sources, errors = {}, []
+    for path in pkg.files + pkg.context:
+        try:
+            sources[str(path)] = path.read_bytes()
+        except OSError as e:
+            errors.append(f"{path}: {e.strerror}")
+    return sources, {str(p) for p in pkg.files if str(p) in sources}, errors
+
+
+def _analyze(sources: dict[str, bytes], lint_paths: set[str], config: Config) -> list[Finding]:
+    package = Package([SourceFile.parse(p, s) for p, s in sources.items()])
+    return analyze_package(package, config, lint_paths)
+
+
+def lint_package(pkg: PackageFiles, config: Config, fix_level: set[Applicability] | None = None) -> PackageResult:
+    """Analyze one package; with `fix_level`, apply fixes of those applicabilities in rounds (in memory)."""
+    sources, lint_paths, errors = read_package(pkg)
+    original = dict(sources)
+    findings = _analyze(sources, lint_paths, config)
+    fixed = 0
+    if fix_level:
+        for _ in range(MAX_FIX_ROUNDS):
+            chosen = [(f, fix) for f in findings if (fix := _first_fix(f, fix_level))]
+            if not chosen:
+                break
+            new_sources, applied = apply(sources, chosen)
+            if not applied:
+                break
+            fixed += len(applied)
+            sources = new_sources
+            findings = _analyze(sources, lint_paths, config)
+    return PackageResult(pkg.folder, findings, sources, original, fixed, errors)
+
+
+def _first_fix(finding: Finding, levels: set[Applicability]) -> Fix | None:
+    return next((fix for fix in finding.fixes if fix.applicability in levels), None)
+
+
+def _lint_worker(args) -> PackageResult:
+    pkg, config, fix_level = args
+    result = lint_package(pkg, config, fix_level)
+    if not fix_level:
+        result.original = {}  # keep results small across the process boundary
+    return result
+
+
+def lint_all(packages: list[PackageFiles], config: Config, fix_level: set[Applicability] | None = None,
+             jobs: int | None = None, progress: Callable[[int], None] | None = None) -> list[PackageResult]:
+    jobs = jobs or os.cpu_count() or 1
+    work = [(pkg, config, fix_level) for pkg in packages]
+    if jobs <= 1 or len(packages) < POOL_THRESHOLD:
+        results = []
+        for item in work:
+            results.append(_lint_worker(item))
+            if progress:
+                progress(1)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = []
+        for result in pool.map(_lint_worker, work, chunksize=4):
+            results.append(result)
+            if progress:
+                progress(1)
+        return results
+
+
+class WriteError(Exception):
+    pass
+
+
+def write_fixed(result: PackageResult) -> list[str]:
+    """Write each changed file atomically; refuse files that changed on disk since they were read."""
+    written = []
+    for path, new in result.sources.items():
+        old = result.original.get(path)
+        if old is None or new == old:
+            continue
+        try:
+            current = Path(path).read_bytes()
+        except OSError as e:
+            raise WriteError(f"{path}: {e.strerror}; not written") from None
+        if hashlib.sha256(current).digest() != hashlib.sha256(old).digest():
+            raise WriteError(f"{path}: changed on disk since it was read; not written")
+        atomic_write(Path(path), new)
+        written.append(path)
+    return written
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".goperf", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(result: PackageResult) -> Iterable[str]:
+    for path, new in sorted(result.sources.items()):
+        old = result.original.get(path)
+        if old is None or new == old:
+            continue
+        yield from difflib.unified_diff(old.decode("utf-8", "replace").splitlines(True),
+                                        new.decode("utf-8", "replace").splitlines(True),
+                                        f"a/{_display(path)}", f"b/{_display(path)}")
+
+
+def _display(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def warn(message: str) -> None:
+    print(f"goperf: {message}", file=sys.stderr)
