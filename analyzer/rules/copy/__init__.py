@@ -1,0 +1,1 @@
+"""copy/: large values copied where a reference would do."""

@@ -1,0 +1,1 @@
+"""loop/: work inside loops that does not depend on the iteration."""

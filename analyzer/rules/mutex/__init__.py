@@ -1,0 +1,1 @@
+"""mutex/: locks held by pointer or copied by value."""
