@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from .rule import Rule
+from .rules.copy import large_param as copy_large_param
 from .rules.copy import range_value as copy_range_value
 from .rules.prealloc import slice as prealloc_slice
 
 RULES: tuple[Rule, ...] = (
     prealloc_slice.RULE,
     copy_range_value.RULE,
+    copy_large_param.RULE,
 )
 
 # Renamed rule ids keep working in //goperf:ignore and configuration.
