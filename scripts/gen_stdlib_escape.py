@@ -1,0 +1,181 @@
+"""Generate analyzer/data/stdlib_escape.json: escape facts of common standard-library functions,
+taken from the compiler's own `-gcflags=-m=2` output on those packages.
+
+For every exported function and method (of an exported type) the table records:
+- "params": one `[heap, result]` pair per parameter in order (receiver first for methods):
+  the dereference level at which the argument leaks to the heap ("leaking param: p" is 0,
+  "leaking param content: p" is 1) and to a result ("to result ~r0 level=N" is N), null
+  where it does not;
+- "iface": indexes of the parameters whose type is an interface (arguments get converted);
+- "ptr_recv": whether a method has a pointer receiver (calling it takes the variable's address);
+- "variadic": whether the last parameter is `...T`;
+- "inline": the inlining cost if the compiler can inline it, else null;
+- "sites": when inlinable, the allocation sites of its body as the compiler reports them at
+  the call site once inlined: "heap" (escape whatever the caller does) or "result" (escape
+  only if the caller lets the result escape).
+
+Usage: python scripts/gen_stdlib_escape.py [--go PATH] [--out analyzer/data/stdlib_escape.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from goperf.analyzer.compiler.build import run_build  # noqa: E402
+from goperf.analyzer.compiler.diagnostics import flow_sink  # noqa: E402
+from goperf.analyzer.parsing import parse  # noqa: E402
+from goperf.analyzer.passes.scopes import receiver_type_name  # noqa: E402
+from goperf.analyzer.toolchain import go_path, goroot  # noqa: E402
+
+PACKAGES = ["fmt", "strings", "strconv", "bytes", "errors", "sort", "sync", "io",
+            "unicode/utf8", "bufio", "slices", "maps", "math/bits", "sync/atomic", "encoding/binary", "time", "os"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--go", default=None)
+    ap.add_argument("--out", default=str(ROOT / "analyzer" / "data" / "stdlib_escape.json"))
+    args = ap.parse_args()
+    go = go_path(args.go)
+    table: dict[str, dict] = {}
+    collect_interfaces(go)
+    for pkg in PACKAGES:
+        table.update(package_facts(pkg, go))
+        print(f"{pkg}: {sum(1 for k in table if k.startswith(pkg + '.'))} functions", file=sys.stderr)
+    version = subprocess_version(go)
+    Path(args.out).write_text(json.dumps({"go": version, "packages": PACKAGES, "funcs": dict(sorted(table.items()))},
+                                         indent=0, sort_keys=False) + "\n")
+
+
+def subprocess_version(go: str) -> str:
+    import subprocess
+    return subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True).stdout.strip()
+
+
+def package_facts(pkg: str, go: str) -> dict[str, dict]:
+    folder = goroot(go) / "src" / pkg
+    CURRENT[0] = pkg.rsplit("/", 1)[-1]
+    diags = run_build(folder, go)
+    by_pos: dict[tuple[str, int, int], list] = {}
+    for d in diags:
+        by_pos.setdefault((Path(d.pos.file).name, d.pos.line, d.pos.col), []).append(d)
+    out = {}
+    for path in sorted(folder.glob("*.go")):
+        if path.name.endswith("_test.go"):
+            continue
+        source = path.read_bytes()
+        tree = parse(source)
+        for fn in tree.root_node.named_children:
+            if fn.type not in ("function_declaration", "method_declaration"):
+                continue
+            name = source[fn.child_by_field_name("name").start_byte:fn.child_by_field_name("name").end_byte].decode()
+            if not name[0].isupper():
+                continue
+            key = f"{pkg}.{name}"
+            if fn.type == "method_declaration":
+                recv = receiver_type_name(fn, source)
+                if not recv or not recv[0].isupper():
+                    continue
+                key = f"{pkg}.{recv}.{name}"
+            if fn.child_by_field_name("body") is None:
+                continue
+            out[key] = function_facts(fn, path.name, by_pos, source)
+    return out
+
+
+def function_facts(fn, fname: str, by_pos, source: bytes) -> dict:
+    def at(node):
+        return by_pos.get((fname, node.start_point[0] + 1, node.start_point[1] + 1), [])
+
+    params, variadic, iface = [], False, []
+    lists = [fn.child_by_field_name("receiver"), fn.child_by_field_name("parameters")]
+    for plist in lists:
+        if plist is None:
+            continue
+        for decl in plist.named_children:
+            if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            variadic = decl.type == "variadic_parameter_declaration"
+            names = decl.children_by_field_name("name") or [None]
+            for ident in names:
+                if _is_interface(decl.child_by_field_name("type"), source):
+                    iface.append(len(params))
+                params.append(_leak(at(ident)) if ident is not None else [None, None])
+    # the compiler places a function at the token after `func`: the receiver's "(" for methods
+    name_node = fn.child_by_field_name("receiver") or fn.child_by_field_name("name")
+    inline = next((d.detail["cost"] for d in at(name_node) if d.kind == "can-inline"), None)
+    sites = []
+    if inline is not None:
+        body = fn.child_by_field_name("body")
+        lo, hi = body.start_point, body.end_point
+        for (f, line, col), ds in by_pos.items():
+            if f != fname or not (lo[0] + 1, lo[1] + 1) <= (line, col) <= (hi[0] + 1, hi[1] + 1):
+                continue
+            for d in ds:
+                if d.kind == "escapes":
+                    sites.append("heap" if flow_sink(d.flow) in ("{heap}", None) else "result")
+    recv = fn.child_by_field_name("receiver")
+    ptr_recv = recv is not None and any(
+        (p.child_by_field_name("type") is not None and p.child_by_field_name("type").type == "pointer_type")
+        for p in recv.named_children)
+    return {"params": params, "variadic": variadic, "iface": iface, "ptr_recv": ptr_recv, "inline": inline,
+            "sites": sorted(sites)}
+
+
+INTERFACES: set[str] = {"any", "error"}
+
+
+def _is_interface(t, source: bytes) -> bool:
+    if t is None:
+        return False
+    text = source[t.start_byte:t.end_byte].decode()
+    if t.type == "variadic_parameter_declaration":
+        t = t.child_by_field_name("type")
+    text = text.removeprefix("...")
+    return t.type == "interface_type" or text in INTERFACES or f"{CURRENT[0]}.{text}" in INTERFACES
+
+
+CURRENT = [""]  # the package being read (bare interface names resolve in it)
+
+
+def collect_interfaces(go: str) -> None:
+    """Names of interface types of the table's packages, bare and qualified (io.Writer)."""
+    for pkg in PACKAGES:
+        for path in (goroot(go) / "src" / pkg).glob("*.go"):
+            if path.name.endswith("_test.go"):
+                continue
+            source = path.read_bytes()
+            for top in parse(source).root_node.named_children:
+                if top.type != "type_declaration":
+                    continue
+                for spec in top.named_children:
+                    t = spec.child_by_field_name("type")
+                    if t is not None and t.type == "interface_type":
+                        name = source[spec.child_by_field_name("name").start_byte:spec.child_by_field_name("name").end_byte].decode()
+                        INTERFACES.add(f"{pkg.rsplit('/', 1)[-1]}.{name}")
+
+
+def _leak(diags) -> list:
+    heap = result = None
+    for d in diags:
+        if d.kind == "moved":
+            heap = 0
+        if d.kind != "leak":
+            continue
+        if d.detail["result"] is None:
+            level = 1 if d.detail["content"] else 0
+            heap = level if heap is None else min(heap, level)
+        else:
+            level = d.detail["level"] + (1 if d.detail["content"] else 0)
+            result = level if result is None else min(result, level)
+    return [heap, result]
+
+
+if __name__ == "__main__":
+    main()
