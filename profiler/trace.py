@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -22,6 +23,7 @@ import numpy as np
 from . import schema as S
 
 DEFAULT_CHUNK = 1 << 20
+_IOERR = (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error)
 
 
 class TraceError(Exception):
@@ -151,7 +153,7 @@ def _open_member(zf: zipfile.ZipFile, name: str):
         shape, fortran, dtype = read(fp)
     except KeyError:
         raise TraceError(f"column {name!r} is missing") from None
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as e:
+    except _IOERR as e:
         raise TraceError(f"column {name!r} is corrupt: {e}") from None
     if len(shape) != 1 or fortran or dtype.hasobject:
         raise TraceError(f"column {name!r} has shape {shape}, expected one dimension")
@@ -202,7 +204,7 @@ class TraceReader:
         try:
             with self.zf.open(name + ".npy") as fp:
                 return np.lib.format.read_array(fp, allow_pickle=False)
-        except (ValueError, OSError, zipfile.BadZipFile, EOFError) as e:
+        except _IOERR as e:
             raise TraceError(f"{self.path}: array {name!r} is corrupt: {e}") from None
 
     def chunks(self, size: int = DEFAULT_CHUNK, validate: bool = True) -> Iterator[dict[str, np.ndarray]]:
@@ -214,13 +216,14 @@ class TraceReader:
                 out = {}
                 for k, dt in self.columns.items():
                     want = m * dt.itemsize
+                    buf = np.empty(m, dtype=dt)   # writable, as the kernels' signatures need
                     try:
-                        buf = fps[k].read(want)
-                    except (OSError, zipfile.BadZipFile, EOFError) as e:
+                        got = fps[k].readinto(memoryview(buf).cast("B"))
+                    except _IOERR as e:
                         raise TraceError(f"{self.path}: column {k!r} is corrupt near event {done}: {e}") from None
-                    if len(buf) != want:
+                    if got != want:
                         raise TraceError(f"{self.path}: column {k!r} is truncated at event {done}")
-                    out[k] = np.frombuffer(buf, dtype=dt)
+                    out[k] = buf
                 if validate:
                     check_chunk(out, len(self.funcs), self.n_goroutines, done)
                 yield out
