@@ -22,5 +22,6 @@ for root in ROOTS:
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={name: ["*.scm", "*.json", "*.tsv", "*.md", "*.lua"] for name in packages},
+    # Data folders (queries/, data/) are not packages: their files ride with the parent.
+    package_data={name: ["*.scm", "*.json", "*.tsv", "*.lua", "queries/*.scm", "data/*.json"] for name in packages},
 )
