@@ -5,12 +5,16 @@ from __future__ import annotations
 from .rule import Rule
 from .rules.copy import large_param as copy_large_param
 from .rules.copy import range_value as copy_range_value
+from .rules.prealloc import map as prealloc_map
+from .rules.mutex import pointer_field as mutex_pointer_field
 from .rules.prealloc import slice as prealloc_slice
 
 RULES: tuple[Rule, ...] = (
     prealloc_slice.RULE,
+    prealloc_map.RULE,
     copy_range_value.RULE,
     copy_large_param.RULE,
+    mutex_pointer_field.RULE,
 )
 
 # Renamed rule ids keep working in //goperf:ignore and configuration.
