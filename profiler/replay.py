@@ -10,7 +10,7 @@ import numpy as np
 
 from . import schema as S
 from .sizeclasses import load as load_sizeclasses
-from .trace import DEFAULT_CHUNK, FuncTable, Trace, TraceError, TraceReader
+from .trace import DEFAULT_CHUNK, FuncTable, Trace, TraceError, TraceReader, check_chunk
 
 
 @dataclass
@@ -111,6 +111,7 @@ def replay_chunk(state: ReplayState, ev: dict[str, np.ndarray], frame: np.ndarra
     from .kernels.alloc import alloc_run
     from .kernels.gc import gc_cycle
     from .kernels.stack import stack_run
+    from .kernels.validate import first_bad
     sc = load_sizeclasses()
     kind, func, size = ev["kind"], ev["func"], ev["size"]
     gor, flags = ev["goroutine"], ev["flags"]
@@ -118,6 +119,9 @@ def replay_chunk(state: ReplayState, ev: dict[str, np.ndarray], frame: np.ndarra
     st, out = state.st, state.out
     nf = out.shape[0] - 1
     base = int(st[S.S_EVENTS])
+    bad = first_bad(kind, func, size, gor, nf, len(state.g_alive))
+    if bad >= 0:                       # let the numpy checker word the error
+        check_chunk({k: v[bad:bad + 1] for k, v in ev.items()}, nf, len(state.g_alive), base + bad)
     i = 0
     while i < n:
         j = alloc_run(kind, func, size, flags, i, n, st, state.span_free, out,
@@ -152,7 +156,7 @@ def replay(source: Trace | str | os.PathLike, config: ReplayConfig | None = None
     else:
         reader = TraceReader(source)
         funcs, meta, n_gor, total = reader.funcs, reader.meta, reader.n_goroutines, reader.n_events
-        chunks = reader.chunks(chunk)
+        chunks = reader.chunks(chunk, validate=False)   # replay_chunk validates
     try:
         resolved = config.resolve(meta)
         state = ReplayState.new(ReplayConfig.vector(resolved), len(funcs), n_gor)

@@ -30,7 +30,7 @@ def _size(r: random.Random, big: float) -> int:
 
 
 def block(r: random.Random, n: int, frames, n_gor: int, big: float = 0.1,
-          p_free: float = 0.6, p_stack: float = 0.35) -> dict[str, list]:
+          p_free: float = 0.6, p_stack: float = 0.35, p_gc: float = 0.002) -> dict[str, list]:
     """About n events; goroutine 0 persists, others start and end inside the block."""
     nf = len(frames)
     ev = {k: [] for k in ("kind", "func", "size", "goroutine", "flags")}
@@ -63,7 +63,7 @@ def block(r: random.Random, n: int, frames, n_gor: int, big: float = 0.1,
             del depth[g]
             free_gor.append(g)
             emit(S.EV_GO_END, g=g)
-        elif 0.06 <= x < 0.062:
+        elif 0.06 <= x < 0.06 + p_gc:
             emit(S.EV_GC, st[-1] if st else -1, g=g)
         elif 0.062 <= x < 0.065:
             emit(S.EV_FLUSH, g=g)
@@ -86,16 +86,14 @@ def block(r: random.Random, n: int, frames, n_gor: int, big: float = 0.1,
 
 
 def synthetic_trace(n_events: int, seed: int = 0, n_funcs: int = 64, n_goroutines: int = 16,
-                    block_events: int = 50_000, big: float = 0.1, meta: dict | None = None) -> Trace:
+                    block_events: int = 50_000, big: float = 0.1, meta: dict | None = None,
+                    p_gc: float = 0.002) -> Trace:
     r = random.Random(seed)
     frames = [r.choice((0, 16, 24, 48, 96, 120, 200, 824, 1176, 4000, 9000)) for _ in range(n_funcs)]
     nosplit = [1 if fs < 128 and r.random() < 0.5 else 0 for fs in frames]
     names = [f"example.com/synth.F{i}" for i in range(n_funcs)]
-    b = block(r, min(block_events, max(n_events, 1)), frames, n_goroutines, big)
-    reps = max(1, -(-n_events // len(b["kind"])))
-    cols = {k: np.tile(np.asarray(v, dtype=S.COLUMNS[k]), reps)[:max(n_events, len(b["kind"]))]
-            for k, v in b.items()}
-    if reps == 1:
-        cols = {k: np.asarray(v, dtype=S.COLUMNS[k]) for k, v in b.items()}
+    b = block(r, min(block_events, max(n_events, 1)), frames, n_goroutines, big, p_gc=p_gc)
+    reps = max(1, -(-n_events // len(b["kind"])))   # whole blocks only: >= n_events, always valid
+    cols = {k: np.tile(np.asarray(v, dtype=S.COLUMNS[k]), reps) for k, v in b.items()}
     m = {"producer": "synthetic", "seed": seed, "n_goroutines": n_goroutines, **(meta or {})}
     return Trace.from_columns(FuncTable.make(names, frame=frames, nosplit=nosplit), m, **cols)

@@ -28,6 +28,16 @@ def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
               class_size, class_nelems, class_npages, to_class8, to_class128):
     nf = out.shape[0] - 1
     page = 1 << PAGE_SHIFT
+    # Hot state in locals (st may alias nothing, but numba cannot know); written back on exit.
+    heap_live = st[S_HEAP_LIVE]
+    live_now = st[S_LIVE_NOW]
+    trigger = st[S_TRIGGER]
+    tiny_off = st[S_TINY_OFF]
+    total_alloc = st[S_TOTAL_ALLOC]
+    mallocs = st[S_MALLOCS]
+    tiny_allocs = st[S_TINY_ALLOCS]
+    slots = st[S_SLOTS]
+    stop = end
     for i in range(start, end):
         k = kind[i]
         if k == EV_ALLOC:
@@ -39,11 +49,11 @@ def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
                 f = nf
             noscan = (flags[i] & F_NOSCAN) != 0
             out[f, O_OBJECTS] += 1
-            st[S_MALLOCS] += 1
+            mallocs += 1
             check = False
             if noscan and s < TINY_SIZE:
-                off = st[S_TINY_OFF]
-                if off >= 0:
+                if tiny_off >= 0:
+                    off = tiny_off
                     if s & 7 == 0:
                         off = (off + 7) & ~7
                     elif s & 3 == 0:
@@ -51,18 +61,18 @@ def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
                     elif s & 1 == 0:
                         off = (off + 1) & ~1
                     if off + s <= TINY_SIZE:
-                        st[S_TINY_OFF] = off + s
-                        st[S_TINY_ALLOCS] += 1
+                        tiny_off = off + s
+                        tiny_allocs += 1
                         out[f, O_TINY] += 1
                         continue
                 slot = TINY_SIZE
                 if span_free[TINY_SPAN_CLASS] == 0:
                     span_free[TINY_SPAN_CLASS] = class_nelems[2]
-                    st[S_HEAP_LIVE] += class_npages[2] * page
+                    heap_live += class_npages[2] * page
                     check = True
                 span_free[TINY_SPAN_CLASS] -= 1
-                if st[S_TINY_OFF] < 0 or s < st[S_TINY_OFF]:
-                    st[S_TINY_OFF] = s
+                if tiny_off < 0 or s < tiny_off:
+                    tiny_off = s
             elif s <= MAX_SMALL:
                 if not noscan and s > HEADER_MIN:
                     s += 8
@@ -74,30 +84,39 @@ def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
                 sc = c * 2 + (1 if noscan else 0)
                 if span_free[sc] == 0:
                     span_free[sc] = class_nelems[c]
-                    st[S_HEAP_LIVE] += class_npages[c] * page
+                    heap_live += class_npages[c] * page
                     check = True
                 span_free[sc] -= 1
             else:
                 slot = ((s + page - 1) >> PAGE_SHIFT) * page
-                st[S_HEAP_LIVE] += slot
+                heap_live += slot
                 out[f, O_LARGE] += 1
                 check = True
             out[f, O_HEAP_BYTES] += slot
             out[f, O_SLOTS] += 1
-            st[S_TOTAL_ALLOC] += slot
-            st[S_SLOTS] += 1
-            st[S_LIVE_NOW] += slot
-            if check and st[S_HEAP_LIVE] >= st[S_TRIGGER]:
-                return i
+            total_alloc += slot
+            slots += 1
+            live_now += slot
+            if check and heap_live >= trigger:
+                stop = i
+                break
         elif k == EV_FREE:
-            st[S_LIVE_NOW] -= size[i]
+            live_now -= size[i]
         elif k == EV_GC:
-            return i
+            stop = i
+            break
         elif k == EV_FLUSH:
             # mcache.releaseAll: undo the unallocated slots refill counted, drop the tiny block.
             for sc in range(span_free.shape[0]):
                 if span_free[sc] > 0:
-                    st[S_HEAP_LIVE] -= span_free[sc] * class_size[sc >> 1]
+                    heap_live -= span_free[sc] * class_size[sc >> 1]
                     span_free[sc] = 0
-            st[S_TINY_OFF] = -1
-    return end
+            tiny_off = -1
+    st[S_HEAP_LIVE] = heap_live
+    st[S_LIVE_NOW] = live_now
+    st[S_TINY_OFF] = tiny_off
+    st[S_TOTAL_ALLOC] = total_alloc
+    st[S_MALLOCS] = mallocs
+    st[S_TINY_ALLOCS] = tiny_allocs
+    st[S_SLOTS] = slots
+    return stop

@@ -29,6 +29,9 @@ def _error(st, idx):
 @njit(SIG, cache=True, nogil=True)
 def stack_run(kind, func, goroutine, start, end, base, st, frame, nosplit,
               g_size, g_used, g_alive, out):
+    start_stack = st[S_START_STACK]
+    morestack = 0
+    copied = 0
     for i in range(start, end):
         k = kind[i]
         if k == EV_ENTER:
@@ -36,7 +39,7 @@ def stack_run(kind, func, goroutine, start, end, base, st, frame, nosplit,
             f = func[i]
             if g_alive[g] == 0:               # goroutine already running when the trace began
                 g_alive[g] = 1
-                g_size[g] = st[S_START_STACK]
+                g_size[g] = start_stack
                 g_used[g] = ENTRY_USED
             u = g_used[g] + RET_ADDR
             fs = frame[f]
@@ -51,8 +54,8 @@ def stack_run(kind, func, goroutine, start, end, base, st, frame, nosplit,
                         _error(st, base + i)   # runtime: "stack overflow"
                     out[f, O_MORESTACK] += 1
                     out[f, O_STACK_COPY] += u
-                    st[S_MORESTACK] += 1
-                    st[S_STACK_COPY] += u
+                    morestack += 1
+                    copied += u
                     g_size[g] = new
             g_used[g] = u + fs
         elif k == EV_EXIT:
@@ -67,7 +70,7 @@ def stack_run(kind, func, goroutine, start, end, base, st, frame, nosplit,
             if g_alive[g] != 0:
                 _error(st, base + i)
             g_alive[g] = 1
-            g_size[g] = st[S_START_STACK]
+            g_size[g] = start_stack
             g_used[g] = ENTRY_USED
         elif k == EV_GO_END:
             g = goroutine[i]
@@ -75,3 +78,5 @@ def stack_run(kind, func, goroutine, start, end, base, st, frame, nosplit,
                 _error(st, base + i)
             g_alive[g] = 0
             g_used[g] = 0
+    st[S_MORESTACK] += morestack
+    st[S_STACK_COPY] += copied

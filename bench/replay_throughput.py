@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Replay throughput: numba kernels vs the plain-Python reference on the same trace.
+
+    python bench/replay_throughput.py                       # 10 M events, both replayers
+    python bench/replay_throughput.py --cold                # also measure JIT compile time
+    python bench/replay_throughput.py --stream-events 200000000   # peak RSS streaming a file
+
+Two trace shapes, both from profiler.synth: "random" tiles a 50 000-event random block
+(branches unpredictable: worst case), "loop" tiles a 500-event block, which is what a
+benchmark's b.N loop looks like. The reference runs on the "random" trace (the same
+array, in full unless --reference-events limits it to a prefix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def stream_child(path: str, chunk: int) -> None:
+    import resource
+    from goperf.profiler.replay import replay
+    from goperf.profiler.synth import synthetic_trace
+    replay(synthetic_trace(1000, seed=1))          # load the kernels before timing
+    t0 = time.perf_counter()
+    res = replay(path, chunk=chunk)
+    dt = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"events": res.totals()["events"], "seconds": dt, "max_rss": rss}))
+
+
+def write_big(path: Path, n: int) -> None:
+    from goperf.profiler.synth import synthetic_trace
+    from goperf.profiler.trace import TraceWriter
+    blk = synthetic_trace(1_000_000, seed=3, p_gc=1e-5)
+    with TraceWriter(path, blk.funcs, blk.meta) as w:
+        done = 0
+        while done < n:                 # whole blocks, so the file is a valid trace
+            w.append(blk.events)
+            done += len(blk)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--reference-events", type=int, default=None)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cold", action="store_true", help="fresh NUMBA_CACHE_DIR: time real JIT compilation")
+    ap.add_argument("--stream-events", type=int, default=0, help="write a trace this long and stream it")
+    ap.add_argument("--chunk", type=int, default=1 << 20)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--_child", default=None, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a._child:
+        stream_child(a._child, a.chunk)
+        return 0
+    if a.cold:
+        os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="goperf-numba-")
+    sys.path.insert(0, str(ROOT / "tests" / "profiler"))
+    from goperf.profiler.replay import ReplayConfig, replay
+    from goperf.profiler.synth import synthetic_trace
+    from reference import Ref
+
+    report = {"events": a.events, "cold_cache": a.cold, "cpus": os.cpu_count()}
+    t0 = time.perf_counter()
+    import goperf.profiler.kernels.alloc  # noqa: F401  (numba import + cache load/compile)
+    import goperf.profiler.kernels.gc  # noqa: F401
+    import goperf.profiler.kernels.stack  # noqa: F401
+    replay(synthetic_trace(2000, seed=9))
+    report["jit_or_cache_load_s"] = round(time.perf_counter() - t0, 3)
+
+    traces = {"random": synthetic_trace(a.events, seed=1, p_gc=1e-5, block_events=50_000),
+              "loop": synthetic_trace(a.events, seed=1, p_gc=1e-5, block_events=500)}
+    for name, t in traces.items():
+        best = min(_timed(lambda: replay(t)) for _ in range(a.repeat))
+        report[f"numba_{name}_s"] = round(best, 4)
+        report[f"numba_{name}_Mev_s"] = round(len(t) / best / 1e6, 1)
+    t = traces["random"]
+    n = min(a.reference_events or len(t), len(t))
+    ev = {k: v[:n].tolist() for k, v in t.events.items()}
+    cfg = ReplayConfig.DEFAULTS
+    t0 = time.perf_counter()
+    Ref(t.funcs.frame.tolist(), t.funcs.nosplit.tolist(), len(t.funcs), **cfg).run(
+        ev["kind"], ev["func"], ev["size"], ev["goroutine"], ev["flags"])
+    ref_s = time.perf_counter() - t0
+    report["reference_events"] = n
+    report["reference_Mev_s"] = round(n / ref_s / 1e6, 3)
+    report["speedup_random"] = round(report["numba_random_Mev_s"] / report["reference_Mev_s"], 1)
+
+    if a.stream_events:
+        with tempfile.TemporaryDirectory() as d:
+            p = Path(d) / "big.npz"
+            t0 = time.perf_counter()
+            write_big(p, a.stream_events)
+            report["stream_write_s"] = round(time.perf_counter() - t0, 1)
+            report["stream_file_bytes"] = p.stat().st_size
+            out = subprocess.run([sys.executable, __file__, "--_child", str(p), "--chunk", str(a.chunk)],
+                                 capture_output=True, text=True, check=True)
+            child = json.loads(out.stdout)
+            report["stream_events"] = child["events"]
+            report["stream_Mev_s"] = round(child["events"] / child["seconds"] / 1e6, 1)
+            report["stream_max_rss_MiB"] = round(child["max_rss"] / 2**20, 1)
+    if a.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for k, v in report.items():
+            print(f"{k:>24}: {v}")
+    return 0
+
+
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
