@@ -1,0 +1,170 @@
+"""Escape accuracy: syntax mode against the gc compiler, per package and overall.
+
+For each package (default: 36 GOROOT/src packages of different kinds) the compiler's
+`-m=2` verdicts are the truth: the set of positions (file:line:col) where it reports
+"moved to heap: x", and the set where it reports "... escapes to heap". Syntax mode's
+escape/moved-to-heap and escape/escapes-to-heap findings are compared by exact position.
+
+    python bench/escape_accuracy.py              # the default set, tuned and held-out printed apart
+    python bench/escape_accuracy.py strconv ./mypkg
+    python bench/escape_accuracy.py --misses 15  # list more of the worst misses by pattern
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+import time
+from pathlib import Path
+
+from goperf.analyzer.compiler.build import BuildFailed, escape_diagnostics, package_files
+from goperf.analyzer.context import Package, SourceFile
+from goperf.analyzer.passes.funcs import go_position, package_funcs
+from goperf.analyzer.toolchain import go_path, goroot
+
+# Packages the heuristics were tuned on while developing ...
+TUNED = ["strconv", "strings", "bytes", "errors", "sort", "bufio", "container/list", "container/heap",
+         "encoding/csv", "text/tabwriter", "go/scanner", "net/url", "encoding/hex", "crypto/hmac", "path", "flag"]
+# ... and packages they were never looked at on (held out).
+HELD_OUT = ["encoding/json", "encoding/xml", "encoding/base64", "encoding/binary", "encoding/pem", "go/parser",
+            "go/printer", "text/template/parse", "text/scanner", "regexp/syntax", "regexp", "container/ring",
+            "net/textproto", "net/mail", "mime", "crypto/sha256", "crypto/aes", "crypto/cipher", "compress/flate",
+            "archive/tar", "html", "math/big", "image/png", "unicode/utf16", "io/fs", "log"]
+
+KINDS = ("moved", "escapes")
+
+
+def truth(package_dir: Path, go: str) -> dict[str, dict[tuple, str]]:
+    """{"moved": {(file, line, col): text}, "escapes": {...}} from the compiler."""
+    out: dict[str, dict[tuple, str]] = {k: {} for k in KINDS}
+    for d in escape_diagnostics(package_dir, go):
+        if d.kind in KINDS and not d.pos.file.startswith("<"):
+            out[d.kind].setdefault((Path(d.pos.file).name, d.pos.line, d.pos.col), d.text)
+    return out
+
+
+def predicted(package_dir: Path) -> tuple[dict[str, dict[tuple, tuple]], float]:
+    files = [SourceFile.parse(str(p), p.read_bytes()) for p in package_files(package_dir)]
+    t0 = time.perf_counter()
+    funcs = package_funcs(Package(files))
+    elapsed = time.perf_counter() - t0
+    out: dict[str, dict[tuple, tuple]] = {k: {} for k in KINDS}
+    for path, verdicts in funcs.verdicts_by_file.items():
+        for v in verdicts:
+            row, col = go_position(v.node)
+            kind = "moved" if v.kind == "moved" else "escapes"
+            out[kind].setdefault((Path(path).name, row + 1, col + 1), (v.site_kind or "var", v.what, v.reason))
+    return out, elapsed
+
+
+def score(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def pattern_of(text: str) -> str:
+    """A coarse pattern for a compiler verdict text: "&T{...}", "make", "func literal", "iface", ..."""
+    if text.startswith("&"):
+        return "&T{...}"
+    for prefix in ("make(", "new(", "append", "func literal", "... argument", "string(", "([]byte)", "([]rune)"):
+        if text.startswith(prefix):
+            return prefix.rstrip("(")
+    if "{...}" in text or text.endswith("{}"):
+        return "composite literal"
+    if " + " in text:
+        return "string concat"
+    return "interface conversion / other"
+
+
+def measure(packages: list[str], go: str, show: int) -> dict:
+    root = goroot(go) / "src"
+    totals = {k: collections.Counter() for k in KINDS}
+    misses: dict[str, collections.Counter] = {k: collections.Counter() for k in KINDS}
+    extras: dict[str, collections.Counter] = {k: collections.Counter() for k in KINDS}
+    examples: dict[tuple, list] = collections.defaultdict(list)
+    per_pkg = {}
+    syntax_time = 0.0
+    for name in packages:
+        folder = Path(name) if name.startswith((".", "/")) else root / name
+        try:
+            want = truth(folder, go)
+        except BuildFailed as e:
+            print(f"{name}: skipped ({e})", file=sys.stderr)
+            continue
+        got, elapsed = predicted(folder)
+        syntax_time += elapsed
+        row = {}
+        for k in KINDS:
+            w, g = set(want[k]), set(got[k])
+            tp, fp, fn = len(w & g), len(g - w), len(w - g)
+            totals[k].update(tp=tp, fp=fp, fn=fn)
+            row[k] = (tp, fp, fn)
+            for pos in w - g:
+                pat = pattern_of(want[k][pos]) if k == "escapes" else "moved var"
+                misses[k][pat] += 1
+                examples[(k, "miss", pat)].append(f"{name}/{pos[0]}:{pos[1]}:{pos[2]} {want[k][pos]}")
+            for pos in g - w:
+                pat = got[k][pos][0]
+                extras[k][pat] += 1
+                examples[(k, "extra", pat)].append(f"{name}/{pos[0]}:{pos[1]}:{pos[2]} {got[k][pos][1]} — {got[k][pos][2]}")
+        per_pkg[name] = row
+    return {"totals": totals, "misses": misses, "extras": extras, "examples": examples, "per_pkg": per_pkg,
+            "syntax_time": syntax_time}
+
+
+def report(title: str, m: dict, show: int) -> dict:
+    print(f"\n== {title}")
+    print(f"{'package':24} {'moved P':>8} {'R':>6} {'F1':>6} {'(n)':>5}   {'escapes P':>9} {'R':>6} {'F1':>6} {'(n)':>5}")
+    for name, row in m["per_pkg"].items():
+        cells = []
+        for k in KINDS:
+            tp, fp, fn = row[k]
+            p, r, f = score(tp, fp, fn)
+            cells.append(f"{p:8.2f} {r:6.2f} {f:6.2f} {tp + fn:5d}")
+        print(f"{name:24} {cells[0]}   {' ' + cells[1]}")
+    summary = {}
+    for k in KINDS:
+        t = m["totals"][k]
+        p, r, f = score(t["tp"], t["fp"], t["fn"])
+        summary[k] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+                      "tp": t["tp"], "fp": t["fp"], "fn": t["fn"]}
+        label = "moved-to-heap" if k == "moved" else "escapes-to-heap"
+        print(f"OVERALL {label:16} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={t['tp']} fp={t['fp']} fn={t['fn']})")
+    for k in KINDS:
+        label = "moved-to-heap" if k == "moved" else "escapes-to-heap"
+        print(f"  worst misses ({label}): " + ", ".join(f"{p} {n}" for p, n in m["misses"][k].most_common(show)))
+        print(f"  worst false alarms ({label}): " + ", ".join(f"{p} {n}" for p, n in m["extras"][k].most_common(show)))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("packages", nargs="*", help="GOROOT/src import paths or ./dirs (default: tuned + held-out sets)")
+    ap.add_argument("--go", default=None)
+    ap.add_argument("--misses", type=int, default=6, help="patterns listed per kind")
+    ap.add_argument("--examples", type=int, default=0, help="print N example positions per pattern")
+    ap.add_argument("--json", default=None, help="write the overall figures to this file")
+    args = ap.parse_args(argv)
+    go = go_path(args.go)
+    results = {}
+    sets = [("selected packages", args.packages)] if args.packages else [("tuned on", TUNED), ("held out", HELD_OUT)]
+    for title, pkgs in sets:
+        m = measure(pkgs, go, args.misses)
+        results[title] = report(title, m, args.misses)
+        results[title]["syntax_seconds"] = round(m["syntax_time"], 2)
+        if args.examples:
+            for (k, what, pat), rows in sorted(m["examples"].items()):
+                print(f"-- {k} {what} {pat}:")
+                for r in rows[: args.examples]:
+                    print("   ", r)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
