@@ -6,7 +6,9 @@ or the compiler mode is not there yet) the server logs that once and goes on wit
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import os
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +24,14 @@ def apply_compiler() -> Callable | None:
     global _apply, _looked
     if not _looked:
         _looked = True
+        override = os.environ.get("GOPERF_LSP_COMPILER")  # "module:function", for tests and experiments
+        if override:
+            module, _, name = override.partition(":")
+            try:
+                _apply = getattr(importlib.import_module(module), name or "apply_compiler")
+                return _apply
+            except (ImportError, AttributeError) as e:
+                log.warning("goperf: GOPERF_LSP_COMPILER=%s unusable: %s", override, e)
         try:
             from goperf.analyzer.compiler import apply_compiler as fn  # type: ignore[attr-defined]
         except ImportError:

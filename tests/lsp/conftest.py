@@ -18,7 +18,10 @@ HERE = Path(__file__).resolve().parent
 TESTDATA = HERE.parent / "testdata"
 SERVER = [sys.executable, "-m", "goperf.lsp.cli", "--stdio"]
 CLIENTS = ["neovim@v0.7.0", "visual_studio_code"]
-ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+REPO = HERE.parent.parent
+# The compiler check on save is played by tests/lsp/fake_compiler.py (the real one runs `go build`).
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "GOPERF_LSP_COMPILER": "tests.lsp.fake_compiler:apply_compiler",
+       "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
 
 def _publish(client: LanguageClient, params: lsp.PublishDiagnosticsParams):
@@ -27,11 +30,16 @@ def _publish(client: LanguageClient, params: lsp.PublishDiagnosticsParams):
     client.arrived.set()
 
 
+def _lens_refresh(client: LanguageClient, params):
+    client.lens_refreshes = getattr(client, "lens_refreshes", 0) + 1
+
+
 def make_client() -> LanguageClient:
     client = LanguageClient(converter_factory=get_converter)
     client.published = []  # every publishDiagnostics, in order
     client.arrived = asyncio.Event()
-    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish})
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish,
+                                   lsp.WORKSPACE_CODE_LENS_REFRESH: _lens_refresh})
     return client
 
 
@@ -131,8 +139,11 @@ def rule_of(path: Path) -> str:
     return f"{rel.parts[0]}/{rel.parts[1]}".replace("_", "-")
 
 
-def testdata_files() -> list[Path]:
-    return sorted(TESTDATA.glob("*/*/*.go"))
+def go_testdata() -> list[Path]:
+    """Testdata files of the registered rules (folders of rules still being written are skipped)."""
+    from goperf.analyzer import registry
+
+    return sorted(p for p in TESTDATA.glob("*/*/*.go") if registry.lookup(rule_of(p)) is not None)
 
 
 def check_wants(text: str, diagnostics, rule: str) -> list[str]:
@@ -149,3 +160,52 @@ def check_wants(text: str, diagnostics, rule: str) -> list[str]:
             hit[2] = True
     problems += [f"{rule}: missing diagnostic line {line + 1} matching {pat.pattern!r}" for line, pat, ok in expected if not ok]
     return problems
+
+
+def utf16_col(line: str, chars: int) -> int:
+    return len(line[:chars].encode("utf-16-le")) // 2
+
+
+def _index(text: str, pos: lsp.Position, encoding: str) -> int:
+    lines = text.splitlines(keepends=True)
+    base = sum(len(l) for l in lines[: pos.line])
+    if pos.line >= len(lines):
+        return len(text)
+    line = lines[pos.line]
+    units = 0
+    for i, ch in enumerate(line):
+        if units >= pos.character:
+            return base + i
+        units += len(ch.encode(encoding if encoding != "utf-16" else "utf-16-le")) // (2 if encoding == "utf-16" else 1)
+    return base + len(line.rstrip("\n"))
+
+
+def apply_text_edits(text: str, edits, encoding: str = "utf-16") -> str:
+    spans = sorted(((_index(text, e.range.start, encoding), _index(text, e.range.end, encoding), e.new_text) for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def edits_for(edit: lsp.WorkspaceEdit, uri: str) -> list[lsp.TextEdit]:
+    if edit.document_changes:
+        return [e for dc in edit.document_changes if dc.text_document.uri == uri for e in dc.edits]
+    return list((edit.changes or {}).get(uri, []))
+
+
+GO_MOD = "module example.com/goperftest\n\ngo 1.23\n"
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def fresh(lsp_client: LanguageClient, tmp_path):
+    """A started server that the test initializes itself."""
+    lsp_client.root = tmp_path
+    yield
+    await lsp_client.shutdown_session()
+
+
+def analyzer_disagrees(folder: Path) -> bool:
+    """Whether the analyzer itself misses this folder's `// want`s (tests/analyzer/harness.py)."""
+    from tests.analyzer import harness
+
+    return bool(harness.run(folder)[2])
