@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from .rule import Rule
+from .rules.escape import escapes_to_heap as escape_escapes
+from .rules.escape import moved_to_heap as escape_moved
+from .rules.stack import large_frame as stack_large_frame
 from .rules.copy import large_param as copy_large_param
 from .rules.copy import range_value as copy_range_value
 from .rules.prealloc import map as prealloc_map
@@ -10,6 +13,9 @@ from .rules.mutex import pointer_field as mutex_pointer_field
 from .rules.prealloc import slice as prealloc_slice
 
 RULES: tuple[Rule, ...] = (
+    escape_moved.RULE,
+    escape_escapes.RULE,
+    stack_large_frame.RULE,
     prealloc_slice.RULE,
     prealloc_map.RULE,
     copy_range_value.RULE,

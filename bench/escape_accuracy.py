@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,8 +46,16 @@ def truth(package_dir: Path, go: str) -> dict[str, dict[tuple, str]]:
     return out
 
 
-def predicted(package_dir: Path) -> tuple[dict[str, dict[tuple, tuple]], float]:
-    files = [SourceFile.parse(str(p), p.read_bytes()) for p in package_files(package_dir)]
+def compiled_files(package_dir: Path, go: str) -> list[Path]:
+    """The files the compiler builds (build constraints applied), as `go list` reports them."""
+    proc = subprocess.run([go, "list", "-f", "{{range .GoFiles}}{{.}} {{end}}{{range .CgoFiles}}{{.}} {{end}}", "."],
+                          cwd=package_dir, capture_output=True, text=True)
+    names = proc.stdout.split()
+    return [package_dir / n for n in names] if proc.returncode == 0 and names else package_files(package_dir)
+
+
+def predicted(package_dir: Path, go: str) -> tuple[dict[str, dict[tuple, tuple]], float]:
+    files = [SourceFile.parse(str(p), p.read_bytes()) for p in compiled_files(package_dir, go)]
     t0 = time.perf_counter()
     funcs = package_funcs(Package(files))
     elapsed = time.perf_counter() - t0
@@ -95,7 +104,7 @@ def measure(packages: list[str], go: str, show: int) -> dict:
         except BuildFailed as e:
             print(f"{name}: skipped ({e})", file=sys.stderr)
             continue
-        got, elapsed = predicted(folder)
+        got, elapsed = predicted(folder, go)
         syntax_time += elapsed
         row = {}
         for k in KINDS:

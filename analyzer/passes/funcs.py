@@ -148,6 +148,7 @@ class _PackageState:
         self.done: dict[str, Summary] = {}
         self.in_progress: set[str] = set()
         self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
+        self._var_kinds: dict[str, str | None] = {}
         self.iface_types = {name for name, t in decls.types.items() if inner(t.type_node).type == "interface_type"}
 
     def file_imports(self, f: SourceFile) -> dict[str, str]:
@@ -183,6 +184,44 @@ class _PackageState:
             self.in_progress.discard(key)
         self.done[key] = s
         return s
+
+    def package_var_kind(self, name: str) -> str | None:
+        """The kind of a package-level variable or constant, from its type or its initial value."""
+        if name in self._var_kinds:
+            return self._var_kinds[name]
+        self._var_kinds[name] = None
+        d = self.decls.values.get(name)
+        kind = None
+        if d is not None:
+            f = self.decls.value_files[name]
+            if d.type_node is not None:
+                t = inner(d.type_node)
+                kinds = {"pointer_type": "pointer", "slice_type": "slice", "map_type": "map", "array_type": "array",
+                         "interface_type": "interface", "function_type": "func", "channel_type": "chan",
+                         "struct_type": "struct"}
+                kind = kinds.get(t.type)
+                text = f.text(t)
+                if kind is None and (text in INTERFACE_NAMES or text in self.iface_types):
+                    kind = "interface"
+                elif kind is None and text in BASIC_KINDS:
+                    kind = BASIC_KINDS[text]
+                elif kind is None and t.type == "qualified_type":
+                    pkg, _, typ = text.partition(".")
+                    if f"{self.file_imports(f).get(pkg, pkg)}.{typ}" in _stdlib_ifaces():
+                        kind = "interface"
+            elif d.value_node is not None:
+                v = inner(d.value_node)
+                callee = f.text(v.child_by_field_name("function")) if v.type == "call_expression" else ""
+                if callee in ("errors.New", "fmt.Errorf"):
+                    kind = "interface"
+                elif v.type == "unary_expression" and f.text(v.child_by_field_name("operator")) == "&":
+                    kind = "pointer"
+                elif v.type in ("interpreted_string_literal", "raw_string_literal"):
+                    kind = "string"
+                elif v.type in ("int_literal", "rune_literal", "iota"):
+                    kind = "int"
+        self._var_kinds[name] = kind
+        return kind
 
     def package_level(self, f: SourceFile) -> list[Verdict]:
         """Package-level `var x = ...` initialisers: whatever they allocate lives on the heap."""
@@ -339,7 +378,7 @@ class _FuncAnalysis:
                 continue
             dst.edges.append((src, derefs, Step(why, node)))
             if derefs < 0 and dst.kind in ("var", "param", "result") and dst.depth < src.depth and src.kind in ("var", "site") \
-                    and src.escaped is None:
+                    and src.escaped is None and src.site_kind not in ("append", "inlined"):
                 src.escaped = ("outlives", [Step(f"its address is stored in {dst.name}, which outlives the loop", node)])
 
     def to_heap(self, srcs: Flows, why: str, node: Node | None) -> None:
@@ -517,6 +556,8 @@ class _FuncAnalysis:
             elif len(rhs) == 1:
                 self.flow(loc, [(l, d, st) for l, d, st in values[0] if getattr(l, "kind", "") != "site"] if i else values[0],
                           "assigned", s)
+                if existing is None:
+                    self.infer_multi(loc, inner(rhs[0]), i)
 
     def infer(self, loc: Loc, value: Node) -> None:
         """The variable's type kind from its initial value."""
@@ -579,6 +620,52 @@ class _FuncAnalysis:
             src = self.kind_of(v.child_by_field_name("operand"))
             loc.tkind = "string" if src == "string" else "slice"
 
+    def infer_multi(self, loc: Loc, value: Node, i: int) -> None:
+        """`v, ok := x.(T)`, `a, b := f()`: the i-th variable's type."""
+        if value.type == "type_assertion_expression":
+            if i == 0:
+                self.set_type(loc, value.child_by_field_name("type"))
+            else:
+                loc.tkind = "bool"
+        elif value.type == "call_expression":
+            types = self.callee_result_types(value)
+            if i < len(types) and types[i] is not None:
+                t, f = types[i]
+                if f is self.f:
+                    self.set_type(loc, t)
+                else:
+                    name = f.text(inner(t))
+                    if name in BASIC_KINDS:
+                        loc.tkind = BASIC_KINDS[name]
+            elif self.text(value.child_by_field_name("function")).rsplit(".", 1)[-1] and i == 1 and \
+                    self.text(loc.node) == "err":
+                loc.tkind = "interface"
+        if self.text(loc.node) == "err" and loc.tkind is None:
+            loc.tkind = "interface"
+
+    def callee_result_types(self, call: Node) -> list[tuple[Node, SourceFile] | None]:
+        fn = inner(call.child_by_field_name("function"))
+        found = None
+        if fn.type == "identifier" and self.lookup(self.text(fn)) is None:
+            found = self.st.decls.funcs.get(self.text(fn))
+        elif fn.type == "selector_expression":
+            tname = self.static_type(inner(fn.child_by_field_name("operand")))
+            if tname is not None and "." not in tname:
+                found = self.st.decls.funcs.get(f"{tname}.{self.text(fn.child_by_field_name('field'))}")
+        if found is None:
+            return []
+        res = found[0].child_by_field_name("result")
+        if res is None:
+            return []
+        if res.type != "parameter_list":
+            return [(res, found[1])]
+        out = []
+        for decl in res.named_children:
+            t = decl.child_by_field_name("type")
+            for _ in decl.children_by_field_name("name") or [None]:
+                out.append((t, found[1]) if t is not None else None)
+        return out
+
     def callee_result_type(self, call: Node) -> tuple[Node, SourceFile] | None:
         fn = inner(call.child_by_field_name("function"))
         if fn.type == "identifier":
@@ -629,7 +716,9 @@ class _FuncAnalysis:
                 value = values[0]
             else:
                 value = []
-            if op != "=":
+            if op == "+=" and inner(rhs[i]).type == "binary_expression" and self.is_string(rhs[i]):
+                pass  # `s += a + b`: the compiler concatenates s, a and b at the inner `+`, assigned to s
+            elif op != "=":
                 value = []  # `s += x`: no new pointers flow
             self.assign(target, value, s)
 
@@ -1017,6 +1106,8 @@ class _FuncAnalysis:
         return False
 
     def conversion(self, type_node: Node, operand: Node, e: Node) -> Flows:
+        if inner(operand).type == "nil":
+            return []
         k, _ = self.type_kind(type_node)
         if k == "interface":
             return self.convert_iface(operand)
@@ -1171,7 +1262,7 @@ class _FuncAnalysis:
                 result.extend((l, d + res_d, st) for l, d, st in val)
         if inline is not None:
             for kind in sites:
-                s = self.site("inlined", e, paren, f"inlined {short}")
+                s = self.site("inlined", e, paren, f"allocation inside inlined {short}")
                 if kind == "heap":
                     self.to_heap([(s, -1, [])], f"allocated inside the inlined {short}", e)
                 else:
@@ -1256,10 +1347,7 @@ class _FuncAnalysis:
             loc = self.lookup(self.text(e))
             if loc is not None:
                 return loc.tkind
-            d = self.st.decls.values.get(self.text(e))
-            if d is not None and d.type_node is not None:
-                return self.type_kind(d.type_node)[0] if self.st.decls.value_files.get(d.name) is self.f else None
-            return None
+            return self.st.package_var_kind(self.text(e))
         if t in ("interpreted_string_literal", "raw_string_literal"):
             return "string"
         if t in ("int_literal", "rune_literal"):
@@ -1420,7 +1508,7 @@ class _FuncAnalysis:
                 verdicts.append(Verdict("site", loc.desc, loc.node, self.f, fname, _reason(how, path, self.f), path,
                                         loc.site_kind))
             elif loc.kind in ("var", "param", "result"):
-                verdicts.append(Verdict("moved", loc.name, loc.node, self.f, fname, _reason(how, path, self.f), path))
+                verdicts.append(Verdict("moved", loc.name, loc.node, self.f, fname, _reason(how, path, self.f, True), path))
         out_params: list[tuple[int | None, int | None]] = []
         for p in params:
             if p is None:
@@ -1445,7 +1533,7 @@ class _FuncAnalysis:
 # ---------------------------------------------------------------------------- helpers
 
 
-def _reason(how: str, path: list[Step], f: SourceFile) -> str:
+def _reason(how: str, path: list[Step], f: SourceFile, moved: bool = False) -> str:
     if how == "big":
         return "too large for the stack"
     if how == "outlives" and path:
@@ -1456,7 +1544,10 @@ def _reason(how: str, path: list[Step], f: SourceFile) -> str:
     line = f" at line {last.node.start_point[0] + 1}" if last.node is not None else ""
     why = last.why
     if how == "out" and why in ("returned", "assigned"):
-        why = "returned"
+        why = "its address is returned" if moved else "returned"
+    captured = next((s for s in path if "captured" in s.why), None)
+    if moved and captured is not None:
+        return f"captured by reference by a closure that is {why.removeprefix('its address is ')}{line}"
     return f"{why}{line}"
 
 
@@ -1466,6 +1557,13 @@ def _go_pos_node(n: Node) -> Node:
 
 def go_position(node: Node) -> tuple[int, int]:
     """(row, byte column), 0-based, where the gc compiler places `node` (cmd/compile/internal/syntax)."""
+    anchor = go_anchor(node)
+    return anchor.start_point[0], anchor.start_point[1]
+
+
+def go_anchor(node: Node) -> Node:
+    """The token the gc compiler positions `node` at: "(" of a call, "." of a selector, "[" of an
+    index, the operator of a binary expression, "{" of a composite literal, else its first token."""
     n = inner(node) if node.type == "parenthesized_expression" else node
     t = n.type
     anchor = n
@@ -1481,9 +1579,7 @@ def go_position(node: Node) -> tuple[int, int]:
         anchor = n.child_by_field_name("body") or n
     elif t == "type_conversion_expression":
         anchor = next((c for c in n.children if c.type == "("), n)
-    elif t == "argument_list":
-        anchor = n
-    return anchor.start_point[0], anchor.start_point[1]
+    return anchor
 
 
 def _has_pragma(fn: Node, f: SourceFile, pragma: str) -> bool:

@@ -1,0 +1,1 @@
+"""escape/: the gc compiler's heap decisions, predicted from syntax and confirmed by the compiler."""

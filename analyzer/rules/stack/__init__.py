@@ -1,0 +1,1 @@
+"""stack/: what stays on the stack, and what that costs in frame size."""
