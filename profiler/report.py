@@ -52,7 +52,7 @@ def print_table(res: ReplayResult, console=None, sort: str = "heap_bytes", limit
     for col, just in (("function", "left"), ("heap", "right"), ("objects", "right"),
                       ("slots", "right"), ("GC cycles", "right"), ("morestack", "right"),
                       ("stack copy", "right")):
-        t.add_column(col, justify=just)
+        t.add_column(col, justify=just, overflow="fold", min_width=24 if col == "function" else None)
     for d in rows(res, sort)[:limit]:
         t.add_row(d["function"], _human(d["heap_bytes"]), str(d["objects"]), str(d["slots"]),
                   str(d["gc_cycles"]), str(d["morestack"]), _human(d["stack_copy_bytes"]))

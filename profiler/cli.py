@@ -1,0 +1,152 @@
+"""`goperf profile …`: replay a trace, or record one from a package's benchmarks/tests.
+
+The CLI owner calls `add_parser(subparsers)` and dispatches to `run(args)`. Nothing
+here imports numba at module import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("profile", help="per-function heap bytes, objects, GC cycles and "
+                              "stack growth, replayed through a model of the Go runtime")
+    sub = p.add_subparsers(dest="profile_cmd", required=True)
+
+    def common(sp):
+        sp.add_argument("--gogc", type=str, default=None, help="GOGC to replay with (percent or 'off')")
+        sp.add_argument("--memlimit", type=str, default=None, help="GOMEMLIMIT to replay with (e.g. 64MiB)")
+        sp.add_argument("--stack-start", type=int, default=None, help="pin the starting goroutine stack size")
+        sp.add_argument("--format", choices=("table", "json"), default="table")
+        sp.add_argument("--sort", choices=("heap_bytes", "objects", "gc_cycles", "morestack",
+                                           "stack_copy_bytes"), default="heap_bytes")
+        sp.add_argument("--chunk", type=int, default=1 << 20, help="events per replay chunk")
+        sp.add_argument("-o", "--output", default=None, help="write the report here instead of stdout")
+
+    r = sub.add_parser("replay", help="replay a trace file (.npz)")
+    r.add_argument("trace", metavar="TRACE.npz")
+    common(r)
+
+    rec = sub.add_parser("run", help="run a package's benchmarks (or tests) and replay what they allocated")
+    rec.add_argument("pkg", nargs="?", default=".", metavar="PKG")
+    g = rec.add_mutually_exclusive_group()
+    g.add_argument("-bench", "--bench", dest="bench", default=None, metavar="RE")
+    g.add_argument("-run", "--run", dest="run_re", default=None, metavar="RE")
+    rec.add_argument("--stw", action="store_true",
+                     help="run with GODEBUG=gcstoptheworld=1 (reproducible GC counts)")
+    rec.add_argument("--save-trace", default=None, metavar="FILE.npz")
+    rec.add_argument("go_args", nargs=argparse.REMAINDER, help="-- flags for the test binary")
+    common(rec)
+    p.set_defaults(func=run)
+
+
+def _config(args):
+    from .replay import ReplayConfig
+    from .units import parse_bytes
+    gogc = None
+    if args.gogc is not None:
+        gogc = -1 if args.gogc.lower() == "off" else int(args.gogc)
+    return ReplayConfig(gogc=gogc,
+                        memlimit=parse_bytes(args.memlimit) if args.memlimit is not None else None,
+                        stack_start=args.stack_start)
+
+
+def _emit(args, results: list) -> None:
+    from rich.console import Console
+    from . import report
+    out = open(args.output, "w") if args.output else sys.stdout
+    try:
+        if args.format == "json":
+            if len(results) == 1:
+                out.write(report.dumps(results[0][1], args.sort, results[0][2]) + "\n")
+            else:
+                import json
+                out.write(json.dumps({"runs": [report.to_json(r, args.sort, m) for _, r, m in results]},
+                                     indent=2, default=str) + "\n")
+        else:
+            con = Console(file=out) if args.output else Console()
+            for title, res, extra in results:
+                if title:
+                    con.rule(title)
+                report.print_table(res, con, args.sort)
+                for k, v in (extra or {}).items():
+                    con.print(f"{k}: {v}")
+    finally:
+        if args.output:
+            out.close()
+
+
+def _replay_file(args) -> int:
+    from rich.progress import Progress
+    from .replay import replay
+    with Progress(transient=True, disable=args.format == "json" or not sys.stderr.isatty()) as prog:
+        task = prog.add_task("replaying", total=None)
+        res = replay(Path(args.trace), _config(args), chunk=args.chunk,
+                     progress=lambda done, total: prog.update(task, completed=done, total=total))
+    _emit(args, [("", res, None)])
+    return 0
+
+
+def _record(args) -> int:
+    from . import pprof, record
+    from .replay import replay
+    extra = [a for a in (args.go_args or []) if a != "--"]
+    env = {"GODEBUG": "gcstoptheworld=1"} if args.stw else {}
+    from rich.console import Console
+    err = Console(stderr=True)
+    with err.status(f"running go test {args.pkg}"):
+        r = record.run(args.pkg, bench=args.bench, run_re=args.run_re, extra=extra, env=env)
+    prof = pprof.load(r.memprofile)
+    meta = record.run_meta(r)
+    results = []
+    if r.benchmarks:
+        for b in r.benchmarks:
+            t = record.trace_for_benchmark(prof, b, meta)
+            res = replay(t, _config(args), chunk=args.chunk)
+            results.append((f"{b.name} ({b.n} ops)", res, {"runtime": b.metrics}))
+    t = record.trace_from_profile(prof, meta=meta)
+    if args.save_trace:
+        t.save(args.save_trace)
+    res = replay(t, _config(args), chunk=args.chunk)
+    results.append(("whole run", res, {"runtime_gc_automatic": r.gc_auto,
+                                       "runtime_gc_forced": r.gc_forced}))
+    _emit(args, results)
+    return 0
+
+
+def run(args) -> int:
+    from .trace import TraceError
+    try:
+        if args.profile_cmd == "replay":
+            return _replay_file(args)
+        if args.profile_cmd == "run":
+            return _record(args)
+    except TraceError as e:
+        print(f"goperf profile: bad trace: {e}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as e:
+        print(f"goperf profile: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # record/pprof errors carry their own message
+        from .pprof import ProfileError
+        from .record import RecordError
+        if isinstance(e, (RecordError, ProfileError)):
+            print(f"goperf profile: {e}", file=sys.stderr)
+            return 1
+        raise
+    return 2
+
+
+def main(argv=None) -> int:
+    """Standalone entry (`python -m goperf.profiler.cli …`) until the CLI wires it in."""
+    ap = argparse.ArgumentParser(prog="goperf")
+    add_parser(ap.add_subparsers(dest="cmd", required=True))
+    args = ap.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
