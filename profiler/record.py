@@ -192,7 +192,9 @@ def trace_from_profile(prof: pprof.Profile, benchmark: str | None = None, ops: i
     sz[at] = size[which]
     sz[at[freed] + 1] = size[which][freed]
     flags = np.zeros(m, np.uint8)
-    flags[at] = S.F_NOSCAN                     # sizes are slot sizes already: no header, no tiny
+    # Sizes are slot sizes already. Replay them as pointerful up to 512 B (no tiny packing,
+    # no header) and pointer-free above (no header): each maps to its own class again.
+    flags[at] = np.where(size[which] > 512, S.F_NOSCAN, 0).astype(np.uint8)
     funcs = FuncTable.make(list(names), pos)
     md = {"producer": "memprofile", "n_goroutines": 1, "init_marked": int(inuse_total),
           "memprofile_inuse_bytes": int(inuse_total), **(meta or {})}
