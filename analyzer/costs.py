@@ -108,3 +108,44 @@ def preallocated(n: int, elem_size: int, has_pointers: bool = True) -> tuple[int
 
 def _as_int(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
+
+
+def builder_growth(writes: list[int]) -> tuple[int, float]:
+    """(allocations, bytes) of writing chunks of these sizes into an empty strings.Builder
+    (each write is an append to its []byte, growing as growslice does)."""
+    allocs, total, length, cap = 0, 0.0, 0, 0
+    for k in writes:
+        if k > 0 and length + k > cap:
+            cap = roundupsize(_next_cap(length + k, cap), False)
+            allocs += 1
+            total += slot_bytes(cap, False)
+        length += max(k, 0)
+    return allocs, _as_int(total)
+
+
+SMALL_BUFFER = 64  # bytes.smallBufferSize: a nil Buffer's first small write allocates this much
+
+
+def buffer_growth(writes: list[int]) -> tuple[int, float]:
+    """(allocations, bytes) of writing chunks of these sizes into an empty bytes.Buffer
+    (Buffer.grow: 64 bytes for a small first write, then max(len+n, 2*cap) rounded up)."""
+    allocs, total, length, cap = 0, 0.0, 0, 0
+    for k in writes:
+        if k > 0 and length + k > cap:
+            if cap == 0 and k <= SMALL_BUFFER:
+                cap = SMALL_BUFFER
+            else:
+                cap = roundupsize(max(length + k, 2 * cap), False)
+            allocs += 1
+            total += slot_bytes(cap, False)
+        length += max(k, 0)
+    return allocs, _as_int(total)
+
+
+def grown(total: int, buffer: bool = False) -> tuple[int, float]:
+    """(allocations, bytes) of Grow(total) on an empty strings.Builder (or bytes.Buffer)."""
+    if total <= 0:
+        return 0, 0
+    if buffer and total <= SMALL_BUFFER:
+        return 1, _as_int(slot_bytes(SMALL_BUFFER, False))
+    return 1, _as_int(slot_bytes(roundupsize(total, False), False))

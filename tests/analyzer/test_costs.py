@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from goperf.analyzer.costs import STACK_APPEND_BUFFER, append_growth, preallocated
+from goperf.analyzer.costs import STACK_APPEND_BUFFER, append_growth, buffer_growth, builder_growth, grown, preallocated
 
 # name: (Go type, size, has pointers, a Go expression of that type that does not allocate)
 TYPES = {
@@ -38,13 +38,16 @@ TYPES = {
     "Mixed": ("struct {\n\tp *int\n\ta [8]int64\n}", 72, True, "struct {\n\tp *int\n\ta [8]int64\n}{}"),
 }
 COUNTS = (1, 2, 3, 5, 17, 100, 513, 1000, 3000)
+# strings.Builder / bytes.Buffer: n writes of k bytes each, with and without Grow(n*k).
+WRITE_SIZES = (1, 5, 30)
+WRITE_COUNTS = (1, 10, 100, 3000)
 # A multiple of 16 // size for every tiny size (16, 8, 5, 4, 3, 2, 1).
 RUNS = 480
 
 
 def _program() -> str:
     # The first benchmark of a run absorbs the testing package's own lazy set-up.
-    out = ["package costs", "", "import \"testing\"", "",
+    out = ["package costs", "", "import (\n\t\"bytes\"\n\t\"strings\"\n\t\"testing\"\n)", "",
            "func BenchmarkAWarmup(b *testing.B) {", "\tfor i := 0; i < b.N; i++ {\n\t\tsinkByte = make([]byte, 64<<10)\n\t}", "}", ""]
     for name, (gotype, _, _, value) in TYPES.items():
         out += [f"type t{name} = {gotype}", "", f"var sink{name} []t{name}", f"var val{name} t{name} = {value}", ""]
@@ -91,6 +94,41 @@ def _program() -> str:
                 "}",
                 "",
             ]
+    out += ["var sinkStr string", "", "var sinkBuf []byte", ""]
+    for k in WRITE_SIZES:
+        lit = '"' + "x" * k + '"'
+        out += [
+            "//go:noinline",
+            f"func builder{k}(n int, grow bool) string {{",
+            "\tvar b strings.Builder",
+            "\tif grow {",
+            f"\t\tb.Grow(n * {k})",
+            "\t}",
+            "\tfor i := 0; i < n; i++ {",
+            f"\t\tb.WriteString({lit})",
+            "\t}",
+            "\treturn b.String()",
+            "}",
+            "",
+            "//go:noinline",
+            f"func buffer{k}(n int, grow bool) []byte {{",
+            "\tvar b bytes.Buffer",
+            "\tif grow {",
+            f"\t\tb.Grow(n * {k})",
+            "\t}",
+            "\tfor i := 0; i < n; i++ {",
+            f"\t\tb.WriteString({lit})",
+            "\t}",
+            "\treturn b.Bytes()",
+            "}",
+            "",
+        ]
+        for n in WRITE_COUNTS:
+            for way, fn, sink in (("Builder", "builder", "sinkStr"), ("Buffer", "buffer", "sinkBuf")):
+                for grow in (False, True):
+                    label = way + ("Grow" if grow else "")
+                    out += [f"func Benchmark{label}_W{k}_{n}(b *testing.B) {{",
+                            f"\tfor i := 0; i < b.N; i++ {{\n\t\t{sink} = {fn}{k}({n}, {str(grow).lower()})\n\t}}", "}", ""]
     return "\n".join(out)
 
 
@@ -111,7 +149,7 @@ def measured(tmp_path_factory, go: str) -> dict[tuple[str, str, int], tuple[int,
     for m in LINE.finditer(run.stdout):
         key, row = (m[1], m[2], int(m[3])), (int(m[4]), int(m[5]))
         rows[key] = min(rows.get(key, row), row)
-    assert len(rows) == 3 * len(TYPES) * len(COUNTS), run.stdout
+    assert len(rows) == 3 * len(TYPES) * len(COUNTS) + 4 * len(WRITE_SIZES) * len(WRITE_COUNTS), run.stdout
     return rows
 
 
@@ -136,6 +174,21 @@ def test_costs_match_benchmem(measured, way: str, name: str, n: int):
     assert _per_op(*predicted) == measured[(way, name, n)], (
         f"{way} {TYPES[name][0]} n={n}: costs.py says {predicted[1]} B, {predicted[0]} allocs; "
         f"benchmem says {measured[(way, name, n)]}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("way", ["Builder", "BuilderGrow", "Buffer", "BufferGrow"])
+@pytest.mark.parametrize("k", WRITE_SIZES)
+@pytest.mark.parametrize("n", WRITE_COUNTS)
+def test_builder_costs_match_benchmem(measured, way: str, k: int, n: int):
+    if way == "Builder":
+        predicted = builder_growth([k] * n)
+    elif way == "Buffer":
+        predicted = buffer_growth([k] * n)
+    else:
+        predicted = grown(n * k, buffer=way == "BufferGrow")
+    assert _per_op(*predicted) == measured[(way, f"W{k}", n)], (
+        f"{way} {n} writes of {k} B: costs.py says {predicted}, benchmem says {measured[(way, f'W{k}', n)]}")
 
 
 def test_append_growth_shape():
