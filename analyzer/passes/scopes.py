@@ -135,6 +135,13 @@ def resolve(ident: Node, source: bytes, package_decls: dict[str, Decl] | None = 
             alias = parent.child_by_field_name("alias")
             if alias is not None and any(text(a, source) == name for a in alias.named_children):
                 return None  # a type-switch binding: type differs per case
+        if parent.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
+            # `if x := f(); cond {…}`: the initializer's names are visible in the rest of the statement.
+            init = parent.child_by_field_name("initializer")
+            if init is not None and init != node and node.start_byte >= init.end_byte:
+                for decl in declared_in_statement(init, source):
+                    if decl.name == name:
+                        return decl
         node = parent
     if package_decls is not None:
         return package_decls.get(name)

@@ -1,0 +1,311 @@
+"""Don't copy a value that contains a lock.
+
+## What it does
+Flags a copy of a value whose type contains a lock: `sync.Mutex`, `RWMutex`,
+`WaitGroup`, `Once`, `Cond`, `Map`, `Pool`, the `sync/atomic` types (`atomic.Int64`,
+`atomic.Bool`, `atomic.Pointer[T]`, ...; not `atomic.Value`), any type of the package
+whose pointer has `Lock` and `Unlock` methods (a `noCopy` marker), standard-library
+types holding one (`http.Server`, `http.Transport`, `log.Logger`, `strings.Replacer`,
+`testing.T`/`B`), and structs or arrays containing any of these by value, recursively.
+The copies flagged are the ones `go vet`'s copylocks analyzer reports: parameters and
+receivers passed by value, range variables, assignments and `var` initialisations from
+an existing value, `return` of an existing value, arguments of calls, and composite
+literal elements. Fresh values (composite literals, call results) are not copies.
+Types that syntax cannot see into (imported types outside the list, type parameters)
+are not flagged.
+
+## Why is this bad?
+A lock's state is its memory: a copy of a locked mutex starts out locked, a copy of a
+WaitGroup counts separately from the original, and two copies of a struct each guard
+nothing the other sees. Besides the race this opens, passing a struct with a lock by
+value copies every other field too, on every call.
+
+## Example
+```go
+type Counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c Counter) Get(k string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[k]
+}
+```
+
+Use instead:
+```go
+type Counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *Counter) Get(k string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[k]
+}
+```
+
+## Fix safety
+No automatic fix: the remedy (a pointer receiver or parameter, ranging by index, keeping
+a pointer instead of a copy) changes signatures or aliasing, which needs a person to
+decide.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tree_sitter import Node
+
+from ...context import Context, Package
+from ...model import Finding, FixAvailability, Severity
+from ...parsing import inner
+from ...passes import exprtypes
+from ...passes.decls import package_decls
+from ...passes.exprtypes import TypeRef
+from ...rule import Rule
+from .locks import qualified
+
+SYNC_LOCKS = ("Mutex", "RWMutex", "WaitGroup", "Once", "Cond", "Map", "Pool")
+ATOMIC_LOCKS = ("Bool", "Int32", "Int64", "Uint32", "Uint64", "Uintptr", "Pointer")
+# Standard-library types that hold a lock by value (what `go vet` reports for them).
+STD_HOLDERS = {
+    ("net/http", "Server"): "atomic.Bool", ("net/http", "Transport"): "sync.Mutex",
+    ("log", "Logger"): "sync.Mutex", ("strings", "Replacer"): "sync.Once",
+    ("testing", "T"): "sync.RWMutex", ("testing", "B"): "sync.RWMutex",
+}
+IGNORED_BUILTINS = ("len", "cap", "new", "make")
+UNSAFE_SIZES = ("Sizeof", "Offsetof", "Alignof")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    locks = LockTypes(ctx)
+    for fn in ctx.nodes("function_declaration") + ctx.nodes("method_declaration") + ctx.nodes("func_literal"):
+        yield from _params(ctx, locks, fn)
+    for loop in ctx.nodes("for_statement"):
+        yield from _range(ctx, locks, loop)
+    for stmt in ctx.nodes("assignment_statement") + ctx.nodes("short_var_declaration"):
+        op = stmt.child_by_field_name("operator")
+        if stmt.type == "assignment_statement" and ctx.text(op) != "=":
+            continue
+        left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        lhs = left.named_children
+        for i, value in enumerate(right.named_children):
+            path = locks.of_value(value)
+            if path:
+                target = ctx.text(lhs[i]) if len(lhs) == right.named_child_count else ctx.text(left)
+                yield ctx.finding(RULE, value, f"assignment copies lock value to {target}: {path}")
+    for decl in ctx.nodes("var_declaration"):
+        for spec in _var_specs(decl):
+            value = spec.child_by_field_name("value")
+            names = spec.children_by_field_name("name")
+            for i, v in enumerate(value.named_children if value is not None else []):
+                path = locks.of_value(v)
+                if path:
+                    target = ctx.text(names[i]) if i < len(names) else "variable"
+                    yield ctx.finding(RULE, v, f"variable declaration copies lock value to {target}: {path}")
+    for ret in ctx.nodes("return_statement"):
+        values = ret.named_children[0] if ret.named_child_count else None
+        for v in values.named_children if values is not None and values.type == "expression_list" else []:
+            path = locks.of_value(v)
+            if path:
+                yield ctx.finding(RULE, v, f"return copies lock value: {path}")
+    for call in ctx.nodes("call_expression"):
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if fn is None or args is None or _ignored_call(ctx, fn):
+            continue
+        for a in args.named_children:
+            path = locks.of_value(a)
+            if path:
+                yield ctx.finding(RULE, a, f"call of {_short(ctx.text(fn))} copies lock value: {path}")
+    for lit in ctx.nodes("composite_literal"):
+        body = lit.child_by_field_name("body")
+        for el in body.named_children if body is not None else []:
+            value = el.child_by_field_name("value") if el.type == "keyed_element" else el
+            if value is None or value.type != "literal_element" or value.named_child_count != 1:
+                continue
+            path = locks.of_value(value.named_children[0])
+            if path:
+                yield ctx.finding(RULE, value, f"literal copies lock value from {ctx.text(value)}: {path}")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 and "\n" not in text else text[:37] + "..."
+
+
+def _var_specs(decl: Node) -> list[Node]:
+    out = []
+    for c in decl.named_children:
+        if c.type == "var_spec":
+            out.append(c)
+        elif c.type == "var_spec_list":
+            out.extend(s for s in c.named_children if s.type == "var_spec")
+    return out
+
+
+def _ignored_call(ctx: Context, fn: Node) -> bool:
+    fn = inner(fn)
+    if fn.type == "identifier":
+        return ctx.text(fn) in IGNORED_BUILTINS
+    if fn.type == "selector_expression":
+        return ctx.text(fn.child_by_field_name("operand")) == "unsafe" and \
+            ctx.text(fn.child_by_field_name("field")) in UNSAFE_SIZES
+    return fn.type in ("parenthesized_type", "slice_type", "array_type", "map_type", "pointer_type")
+
+
+def _params(ctx: Context, locks: "LockTypes", fn: Node) -> Iterator[Finding]:
+    fields = ("receiver", "parameters") if fn.type == "method_declaration" else ("parameters",)
+    for field in fields:
+        plist = fn.child_by_field_name(field)
+        if plist is None:
+            continue
+        for param in plist.named_children:
+            if param.type != "parameter_declaration":
+                continue
+            t = param.child_by_field_name("type")
+            path = locks.of_type(TypeRef(t, ctx.file)) if t is not None else None
+            if path:
+                name = ctx.text(fn.child_by_field_name("name")) if fn.type != "func_literal" else "func"
+                yield ctx.finding(RULE, param, f"{name} passes lock by value: {path}")
+
+
+def _range(ctx: Context, locks: "LockTypes", loop: Node) -> Iterator[Finding]:
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    if clause is None:
+        return
+    left, right = clause.child_by_field_name("left"), clause.child_by_field_name("right")
+    if left is None or right is None or left.named_child_count != 2:
+        return
+    value = left.named_children[1]
+    if ctx.text(value) == "_":
+        return
+    elem = exprtypes.element(ctx.package, exprtypes.type_of(ctx.package, ctx.file, right))
+    shape = exprtypes.underlying(ctx.package, exprtypes.type_of(ctx.package, ctx.file, right))
+    if elem is None or shape is None or (not shape.wrap and shape.node.type == "qualified_type"):
+        return
+    path = locks.of_type(elem)
+    if path:
+        yield ctx.finding(RULE, value, f"range var {ctx.text(value)} copies lock: {path}")
+
+
+class LockTypes:
+    """Which types contain a lock, memoised per package type name."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.pkg: Package = ctx.package
+        self.decls = package_decls(ctx.package)
+        self._named: dict[str, str | None] = ctx.package.result("mutex.copied.named", lambda p: {})
+
+    def of_value(self, expr: Node) -> str | None:
+        """The lock path of an expression that copies an existing value, like vet's lockPathRhs."""
+        e = inner(expr)
+        if e.type in ("composite_literal", "call_expression", "func_literal", "type_conversion_expression"):
+            return None
+        if e.type == "unary_expression":
+            op = self.ctx.text(e.child_by_field_name("operator"))
+            if op != "*" or inner(e.child_by_field_name("operand")).type == "call_expression":
+                return None
+        if e.type not in ("identifier", "selector_expression", "index_expression", "unary_expression"):
+            return None
+        if e.type == "identifier" and self.ctx.text(e) in ("nil", "_"):
+            return None
+        ref = exprtypes.type_of(self.pkg, self.ctx.file, e)
+        return self.of_type(ref) if ref is not None else None
+
+    def of_type(self, ref: TypeRef | None, depth: int = 0) -> str | None:
+        if ref is None or ref.wrap or depth > 12:
+            return None
+        t = inner(ref.node)
+        if t.type == "parenthesized_type" and t.named_child_count:
+            return self.of_type(TypeRef(t.named_children[0], ref.file), depth + 1)
+        if t.type == "generic_type":
+            base = t.child_by_field_name("type")
+            q = qualified(ref.file, base) if base is not None else None
+            if q is not None and q == ("atomic", "Pointer"):
+                return "atomic.Pointer"
+            return None  # local generic types: instantiation unknown
+        if t.type == "qualified_type":
+            return self._qualified(ref, t)
+        if t.type == "type_identifier":
+            name = ref.file.text(t)
+            if name in exprtypes.type_params_in_scope(t, ref.file.source):
+                return None
+            return self._named_path(name, depth)
+        if t.type == "array_type":
+            length = t.child_by_field_name("length")
+            if length is not None and ref.file.text(length) == "0":
+                return None
+            return self.of_type(TypeRef(t.child_by_field_name("element"), ref.file), depth + 1)
+        if t.type == "struct_type":
+            for f in exprtypes.struct_fields(t):
+                if any(c.type == "*" for c in f.children):
+                    continue  # embedded pointer
+                path = self.of_type(TypeRef(f.child_by_field_name("type"), ref.file), depth + 1)
+                if path:
+                    return path
+        return None
+
+    def _qualified(self, ref: TypeRef, t: Node) -> str | None:
+        q = qualified(ref.file, t)
+        if q is not None:
+            pkg, name = q
+            if (pkg == "sync" and name in SYNC_LOCKS) or (pkg == "atomic" and name in ATOMIC_LOCKS):
+                return f"{pkg}.{name}"
+            return None
+        pkg_name = ref.file.text(t.child_by_field_name("package"))
+        name = ref.file.text(t.child_by_field_name("name"))
+        from .locks import import_names
+        for (path, tname), inner_lock in STD_HOLDERS.items():
+            if tname == name and pkg_name in import_names(ref.file, path):
+                return f"{pkg_name}.{name} contains {inner_lock}"
+        return None
+
+    def _named_path(self, name: str, depth: int) -> str | None:
+        if name in self._named:
+            return self._named[name]
+        decl = self.decls.types.get(name)
+        if decl is None:
+            return None
+        self._named[name] = None  # cycle guard: a type cannot contain itself by value
+        if self._is_locker(name):
+            path = name
+        else:
+            inner_path = self.of_type(TypeRef(decl.type_node, decl.file), depth + 1)
+            path = None
+            if inner_path:
+                path = inner_path if decl.is_alias else f"{name} contains {inner_path}"
+        self._named[name] = path
+        return path
+
+    def _is_locker(self, name: str) -> bool:
+        """*T has `Lock()` and `Unlock()` (sync.Locker), T does not: vet's rule for lock types."""
+        def pointer_method(m: str) -> bool | None:
+            found = self.decls.funcs.get(f"{name}.{m}")
+            if found is None:
+                return None
+            node = found[0]
+            args, result = node.child_by_field_name("parameters"), node.child_by_field_name("result")
+            if result is not None or (args is not None and args.named_child_count):
+                return None  # not sync.Locker's `Lock()` / `Unlock()`
+            recv = node.child_by_field_name("receiver")
+            params = [p for p in recv.named_children if p.type == "parameter_declaration"] if recv else []
+            return bool(params) and params[0].child_by_field_name("type") is not None and \
+                params[0].child_by_field_name("type").type == "pointer_type"
+        return pointer_method("Lock") is True and pointer_method("Unlock") is True
+
+
+RULE = Rule(
+    id="mutex/copied",
+    doc=__doc__,
+    check=check,
+    severity=Severity.WARNING,
+    fix=FixAvailability.NONE,
+    peers=("govet", "copylocks"),
+)
