@@ -8,6 +8,7 @@ from .rules.escape import moved_to_heap as escape_moved
 from .rules.stack import large_frame as stack_large_frame
 from .rules.copy import large_param as copy_large_param
 from .rules.copy import range_value as copy_range_value
+from .rules.prealloc import buffer as prealloc_buffer
 from .rules.prealloc import map as prealloc_map
 from .rules.mutex import copied as mutex_copied
 from .rules.mutex import pointer_field as mutex_pointer_field
@@ -19,6 +20,7 @@ RULES: tuple[Rule, ...] = (
     stack_large_frame.RULE,
     prealloc_slice.RULE,
     prealloc_map.RULE,
+    prealloc_buffer.RULE,
     copy_range_value.RULE,
     copy_large_param.RULE,
     mutex_pointer_field.RULE,
