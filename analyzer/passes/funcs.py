@@ -179,7 +179,10 @@ class _PackageState:
         self.in_progress.add(key)
         try:
             node, f = found
-            s = _FuncAnalysis(self, node, f, key).run()
+            try:
+                s = _FuncAnalysis(self, node, f, key).run()
+            except RecursionError:  # pathologically deep code: no facts rather than no lint
+                s = Summary(key, node, f, [], [], False, set(), False, False, None, 0, 0, 0, False, [])
         finally:
             self.in_progress.discard(key)
         self.done[key] = s
@@ -220,12 +223,35 @@ class _PackageState:
                     kind = "string"
                 elif v.type in ("int_literal", "rune_literal", "iota"):
                     kind = "int"
+                elif v.type == "composite_literal" and v.child_by_field_name("type") is not None:
+                    kind = {"map_type": "map", "slice_type": "slice", "array_type": "array",
+                            "struct_type": "struct"}.get(inner(v.child_by_field_name("type")).type)
+                elif v.type == "call_expression" and callee == "make":
+                    args = v.child_by_field_name("arguments")
+                    if args is not None and args.named_child_count:
+                        kind = {"map_type": "map", "slice_type": "slice", "channel_type": "chan"}.get(
+                            args.named_children[0].type)
         self._var_kinds[name] = kind
         return kind
 
     def package_level(self, f: SourceFile) -> list[Verdict]:
-        """Package-level `var x = ...` initialisers: whatever they allocate lives on the heap."""
-        return []
+        """Package-level `var x = ...` initialisers: map literals are built at init on the heap."""
+        out = []
+        for top in f.tree.root_node.named_children:
+            if top.type != "var_declaration":
+                continue
+            for spec in _specs(top):
+                value = spec.child_by_field_name("value")
+                for v in value.named_children if value is not None else []:
+                    v = inner(v)
+                    t = v.child_by_field_name("type") if v.type == "composite_literal" else None
+                    if t is not None and inner(t).type == "map_type":
+                        body = v.child_by_field_name("body")
+                        desc = f.text(t) + ("{}" if body is None or not body.named_child_count else "{...}")
+                        out.append(Verdict("site", desc, body or v, f, "init",
+                                           "a package-level map literal is built on the heap at init",
+                                           [Step("package-level initialiser", v)], "composite"))
+        return out
 
 
 # ---------------------------------------------------------------------------- the flow graph
@@ -301,7 +327,15 @@ class _FuncAnalysis:
         self.scopes[-1][name] = loc
         return loc
 
-    def set_type(self, loc: Loc, type_node: Node) -> None:
+    def set_type(self, loc: Loc, type_node: Node, f: SourceFile | None = None) -> None:
+        if f is not None and f is not self.f:  # a type written in another file of the package
+            saved = self.f, self.imports
+            self.f, self.imports = f, self.st.file_imports(f)
+            try:
+                loc.tkind, loc.tname = self.type_kind(type_node)
+            finally:
+                self.f, self.imports = saved
+            return
         loc.type_node = type_node
         loc.tkind, loc.tname = self.type_kind(type_node)
         try:
@@ -444,7 +478,9 @@ class _FuncAnalysis:
         self.solve()
         return self.summarize(params, names, variadic, iface_params, ptr_recv)
 
-    def is_interface_type(self, t: Node) -> bool:
+    def is_interface_type(self, t: Node | None) -> bool:
+        if t is None:
+            return False
         t = inner(t)
         if t.type == "interface_type":
             return True
@@ -836,6 +872,8 @@ class _FuncAnalysis:
                         if loc is not None:
                             if i == 0 and rk in ("slice", "array", "string", "int"):
                                 loc.tkind = "int"
+                            elif i == 1 and right is not None:
+                                self.range_elem_type(loc, right)
                             self.flow(loc, elem, "range value", clause)
                     else:
                         self.assign(ident, elem, clause)
@@ -847,6 +885,31 @@ class _FuncAnalysis:
             self.block(body)
         self.loop_depth -= 1
         self.scopes.pop()
+
+    def type_node_of(self, e: Node) -> tuple[Node, SourceFile] | None:
+        """The declared type of a variable or field expression."""
+        e = inner(e)
+        if e.type == "identifier":
+            loc = self.lookup(self.text(e))
+            return (loc.type_node, self.f) if loc is not None and loc.type_node is not None else None
+        if e.type == "selector_expression":
+            return self.field_type(e)
+        return None
+
+    def range_elem_type(self, loc: Loc, right: Node) -> None:
+        found = self.type_node_of(right)
+        if found is None:
+            return
+        t, f = found
+        t = inner(t)
+        if t.type in ("slice_type", "array_type"):
+            elem = t.child_by_field_name("element")
+        elif t.type == "map_type":
+            elem = t.child_by_field_name("value")
+        else:
+            return
+        if elem is not None:
+            self.set_type(loc, elem, f)
 
     def switch(self, s: Node) -> None:
         self.scopes.append({})
@@ -1206,9 +1269,40 @@ class _FuncAnalysis:
             loc = self.lookup(operand and self.text(operand))
             return loc.tname if loc is not None else None
         if operand.type == "selector_expression":
+            field = self.field_type(operand)
+            if field is None:
+                return None
+            t, f = field
+            while t is not None and t.type in ("pointer_type", "parenthesized_type"):
+                t = t.named_children[0]
+            if t is None:
+                return None
+            if t.type == "type_identifier":
+                return f.text(t)
+            if t.type == "qualified_type":
+                pkg, _, typ = f.text(t).partition(".")
+                return f"{self.st.file_imports(f).get(pkg, pkg)}.{typ}"
             return None
         if operand.type == "composite_literal":
             return self.type_kind(operand.child_by_field_name("type"))[1]
+        return None
+
+    def field_type(self, sel: Node) -> tuple[Node, SourceFile] | None:
+        """The declared type of the field `x.f` names, when x's type is a struct of this package."""
+        tname = self.static_type(inner(sel.child_by_field_name("operand")))
+        if tname is None or "." in tname:
+            return None
+        decl = self.st.decls.types.get(tname)
+        if decl is None or inner(decl.type_node).type != "struct_type":
+            return None
+        fname = self.text(sel.child_by_field_name("field"))
+        for fld in _fields(decl.type_node):
+            names = fld.children_by_field_name("name")
+            t = fld.child_by_field_name("type")
+            if any(decl.file.text(n) == fname for n in names):
+                return t, decl.file
+            if not names and t is not None and decl.file.text(t).lstrip("*").rsplit(".", 1)[-1] == fname:
+                return t, decl.file  # embedded field
         return None
 
     def apply_facts(self, facts, recv_node: Node | None, args: list[Node], e: Node, paren: Node, key: str) -> Flows:
