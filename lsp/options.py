@@ -77,6 +77,10 @@ _FIELDS = {
 }
 
 
+# Settings that editors keep for themselves (how to start the server, tracing).
+_CLIENT_ONLY = {"server", "trace", "serverpath", "serverpython", "serverextraargs", "traceserver"}
+
+
 def parse(raw: object, base: Options | None = None) -> tuple[Options, list[str]]:
     """Settings from the client → (options, warnings). Never raises."""
     warnings: list[str] = []
@@ -90,6 +94,8 @@ def parse(raw: object, base: Options | None = None) -> tuple[Options, list[str]]
     values: dict = {}
     for key, value in raw.items():
         name = _FIELDS.get(_norm(str(key)))
+        if name is None and _norm(str(key)) in _CLIENT_ONLY:
+            continue
         if name is None:
             warnings.append(f"unknown goperf setting {key!r} ignored")
             continue
