@@ -66,8 +66,9 @@ from ...parsing import inner
 from ...passes import exprtypes
 from ...passes.decls import package_decls
 from ...passes.exprtypes import TypeRef
+from ...passes.scopes import resolve
 from ...rule import Rule
-from .locks import qualified
+from .locks import import_names, qualified
 
 SYNC_LOCKS = ("Mutex", "RWMutex", "WaitGroup", "Once", "Cond", "Map", "Pool")
 ATOMIC_LOCKS = ("Bool", "Int32", "Int64", "Uint32", "Uint64", "Uintptr", "Pointer")
@@ -83,6 +84,8 @@ UNSAFE_SIZES = ("Sizeof", "Offsetof", "Alignof")
 
 def check(ctx: Context) -> Iterator[Finding]:
     locks = LockTypes(ctx)
+    if not locks.possible():
+        return  # no lock type is nameable in this file: nothing can copy one
     for fn in ctx.nodes("function_declaration") + ctx.nodes("method_declaration") + ctx.nodes("func_literal"):
         yield from _params(ctx, locks, fn)
     for loop in ctx.nodes("for_statement"):
@@ -150,12 +153,21 @@ def _var_specs(decl: Node) -> list[Node]:
 
 
 def _ignored_call(ctx: Context, fn: Node) -> bool:
+    """Builtins whose argument is not copied (len, cap, new, make, unsafe.Sizeof...),
+    unless the name is shadowed by a local declaration."""
     fn = inner(fn)
+    values = package_decls(ctx.package).values
     if fn.type == "identifier":
-        return ctx.text(fn) in IGNORED_BUILTINS
+        name = ctx.text(fn)
+        if resolve(fn, ctx.source, values) is not None or name in package_decls(ctx.package).funcs:
+            return False
+        if name in UNSAFE_SIZES:
+            return "." in import_names(ctx.file, "unsafe")
+        return name in IGNORED_BUILTINS
     if fn.type == "selector_expression":
-        return ctx.text(fn.child_by_field_name("operand")) == "unsafe" and \
-            ctx.text(fn.child_by_field_name("field")) in UNSAFE_SIZES
+        operand = fn.child_by_field_name("operand")
+        return operand.type == "identifier" and ctx.text(operand) in import_names(ctx.file, "unsafe") and \
+            resolve(operand, ctx.source, values) is None and ctx.text(fn.child_by_field_name("field")) in UNSAFE_SIZES
     return fn.type in ("parenthesized_type", "slice_type", "array_type", "map_type", "pointer_type")
 
 
@@ -202,6 +214,16 @@ class LockTypes:
         self.pkg: Package = ctx.package
         self.decls = package_decls(ctx.package)
         self._named: dict[str, str | None] = ctx.package.result("mutex.copied.named", lambda p: {})
+
+    def possible(self) -> bool:
+        """Whether any value in this file can have a lock type: the package declares one,
+        or the file imports a package that exports one."""
+        paths = ("sync", "sync/atomic") + tuple({p for p, _ in STD_HOLDERS})
+        if any(import_names(self.ctx.file, p) for p in paths):
+            return True
+        local = self.pkg.result("mutex.copied.local", lambda p: [
+            name for name in self.decls.types if self._named_path(name, 0)])
+        return bool(local)
 
     def of_value(self, expr: Node) -> str | None:
         """The lock path of an expression that copies an existing value, like vet's lockPathRhs."""
@@ -261,7 +283,6 @@ class LockTypes:
             return None
         pkg_name = ref.file.text(t.child_by_field_name("package"))
         name = ref.file.text(t.child_by_field_name("name"))
-        from .locks import import_names
         for (path, tname), inner_lock in STD_HOLDERS.items():
             if tname == name and pkg_name in import_names(ref.file, path):
                 return f"{pkg_name}.{name} contains {inner_lock}"

@@ -15,6 +15,13 @@ ATOMIC_TYPES = ("Bool", "Int32", "Int64", "Uint32", "Uint64", "Uintptr", "Value"
 
 def import_names(file: SourceFile, path: str) -> set[str]:
     """Local names under which `file` imports `path` (empty if it does not)."""
+    cache = file.__dict__.setdefault("_goperf_imports", {})
+    if path not in cache:
+        cache[path] = _import_names(file, path)
+    return cache[path]
+
+
+def _import_names(file: SourceFile, path: str) -> set[str]:
     out = set()
     root = file.tree.root_node
     for decl in root.named_children:
@@ -33,7 +40,7 @@ def import_names(file: SourceFile, path: str) -> set[str]:
             name = spec.child_by_field_name("name")
             if name is None:
                 out.add(path.rsplit("/", 1)[-1])
-            elif file.text(name) not in ("_", "."):
+            elif file.text(name) != "_":  # "." for a dot import
                 out.add(file.text(name))
     return out
 
