@@ -27,12 +27,15 @@ from goperf.analyzer.toolchain import go_path, goroot
 
 # Packages the heuristics were tuned on while developing ...
 TUNED = ["strconv", "strings", "bytes", "errors", "sort", "bufio", "container/list", "container/heap",
-         "encoding/csv", "text/tabwriter", "go/scanner", "net/url", "encoding/hex", "crypto/hmac", "path", "flag"]
+         "encoding/csv", "text/tabwriter", "go/scanner", "net/url", "encoding/hex", "crypto/hmac", "path", "flag",
+         # inspected once for moved-to-heap misses (range element and field types came from them)
+         "text/template/parse", "regexp", "mime", "compress/flate", "encoding/json", "log"]
 # ... and packages they were never looked at on (held out).
-HELD_OUT = ["encoding/json", "encoding/xml", "encoding/base64", "encoding/binary", "encoding/pem", "go/parser",
-            "go/printer", "text/template/parse", "text/scanner", "regexp/syntax", "regexp", "container/ring",
-            "net/textproto", "net/mail", "mime", "crypto/sha256", "crypto/aes", "crypto/cipher", "compress/flate",
-            "archive/tar", "html", "math/big", "image/png", "unicode/utf16", "io/fs", "log"]
+HELD_OUT = ["encoding/xml", "encoding/base64", "encoding/binary", "encoding/pem", "go/parser",
+            "go/printer", "text/scanner", "regexp/syntax", "container/ring",
+            "net/textproto", "net/mail", "crypto/sha256", "crypto/aes", "crypto/cipher",
+            "archive/tar", "html", "math/big", "image/png", "unicode/utf16", "io/fs",
+            "go/ast", "go/doc", "net/http/cookiejar", "encoding/asn1", "crypto/x509/pkix", "hash/crc32"]
 
 KINDS = ("moved", "escapes")
 
@@ -89,6 +92,14 @@ def pattern_of(text: str) -> str:
     return "interface conversion / other"
 
 
+def moved_pattern(name: str) -> str:
+    if name.startswith(("#", ".")) or "#" in name:
+        return "compiler temporary (#state, .autotmp)"
+    if "." in name:
+        return "variable of an inlined callee (pkg.x)"
+    return "source variable"
+
+
 def measure(packages: list[str], go: str, show: int) -> dict:
     root = goroot(go) / "src"
     totals = {k: collections.Counter() for k in KINDS}
@@ -113,7 +124,7 @@ def measure(packages: list[str], go: str, show: int) -> dict:
             totals[k].update(tp=tp, fp=fp, fn=fn)
             row[k] = (tp, fp, fn)
             for pos in w - g:
-                pat = pattern_of(want[k][pos]) if k == "escapes" else "moved var"
+                pat = pattern_of(want[k][pos]) if k == "escapes" else moved_pattern(want[k][pos])
                 misses[k][pat] += 1
                 examples[(k, "miss", pat)].append(f"{name}/{pos[0]}:{pos[1]}:{pos[2]} {want[k][pos]}")
             for pos in g - w:
@@ -143,6 +154,12 @@ def report(title: str, m: dict, show: int) -> dict:
                       "tp": t["tp"], "fp": t["fp"], "fn": t["fn"]}
         label = "moved-to-heap" if k == "moved" else "escapes-to-heap"
         print(f"OVERALL {label:16} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={t['tp']} fp={t['fp']} fn={t['fn']})")
+        if k == "moved":  # recall over the variables a programmer wrote (no compiler temporaries or inlined params)
+            synthetic = sum(n for pat, n in m["misses"][k].items() if pat != "source variable")
+            p2, r2, f2 = score(t["tp"], t["fp"], t["fn"] - synthetic)
+            summary["moved-source-vars"] = {"precision": round(p2, 3), "recall": round(r2, 3), "f1": round(f2, 3)}
+            print(f"        {'(source vars only)':16} P={p2:.3f} R={r2:.3f} F1={f2:.3f}  "
+                  f"({synthetic} misses are compiler temporaries or inlined callees' variables)")
     for k in KINDS:
         label = "moved-to-heap" if k == "moved" else "escapes-to-heap"
         print(f"  worst misses ({label}): " + ", ".join(f"{p} {n}" for p, n in m["misses"][k].most_common(show)))
