@@ -10,6 +10,7 @@ from .rules.copy import large_param as copy_large_param
 from .rules.copy import range_value as copy_range_value
 from .rules.prealloc import buffer as prealloc_buffer
 from .rules.prealloc import map as prealloc_map
+from .rules.loop import temporary as loop_temporary
 from .rules.mutex import copied as mutex_copied
 from .rules.mutex import pointer_field as mutex_pointer_field
 from .rules.prealloc import slice as prealloc_slice
@@ -25,6 +26,7 @@ RULES: tuple[Rule, ...] = (
     copy_large_param.RULE,
     mutex_pointer_field.RULE,
     mutex_copied.RULE,
+    loop_temporary.RULE,
 )
 
 # Renamed rule ids keep working in //goperf:ignore and configuration.
