@@ -5,14 +5,15 @@ Flags an allocation made afresh on every iteration of a loop although nothing ab
 depends on the iteration and it does not outlive it:
 
 - a buffer `buf := make([]T, N)` / `make([]T, 0, N)` with a constant size, declared in
-  the loop body and handed to a `Read`/`Write`-style call (`r.Read(buf)`,
-  `io.ReadFull(r, buf)`, `w.Write(buf[:n])`) — those calls make the compiler move it to
-  the heap — or larger than 64 KiB (always on the heap);
+  the loop body and handed to a `Read`/`Write` call through an interface or a bufio type
+  (`r.Read(buf)` with `r io.Reader`, `io.ReadFull(r, buf)`, `w.Write(buf[:n])`) — those
+  calls make the compiler move it to the heap — or larger than 64 KiB (always on the heap);
+  a buffer the compiler can keep on the stack is left alone;
 - a decoding target `v := new(T)` / `v := &T{}` passed to `json.Unmarshal`, `Decode`,
   `binary.Read`;
 - a `bytes.Buffer` declared in the loop body and written to (its storage is grown again
   every iteration);
-- `[]byte("constant")` passed to a `Write` method;
+- `[]byte("constant")` passed to the `Write` method of an interface or bufio writer;
 - `regexp.MustCompile` and `strings.NewReplacer` with constant arguments inside any
   function (not only loops): both build a matcher that could be built once.
 
@@ -87,6 +88,7 @@ from tree_sitter import Node
 from ...context import Context
 from ...model import Applicability, Edit, Finding, Fix, FixAvailability, Severity
 from ...parsing import inner
+from ...passes import exprtypes
 from ...passes.decls import package_decls
 from ...passes.scopes import FUNCTION_KINDS, Decl, declared_in_statement, enclosing_function, identifiers_in, resolve
 from ...passes.types import human_bytes, sizer
@@ -96,7 +98,14 @@ from ..mutex.locks import import_names
 
 STACK_LIMIT = 64 * 1024  # the compiler keeps non-escaping implicit allocations up to this size on the stack
 READ_WRITE_METHODS = ("Read", "ReadAt", "ReadFull", "Write", "WriteAt")
-READ_FUNCS = {("io", "ReadFull"), ("io", "ReadAtLeast"), ("crypto/rand", "Read")}
+READ_FUNCS = {("io", "ReadFull"), ("io", "ReadAtLeast")}  # they call Read through io.Reader: the buffer leaks
+# Receivers whose Read/Write make the buffer escape: interfaces (the call is dynamic) and the
+# bufio types, which pass large buffers on to the interface they wrap. Concrete types such as
+# *os.File, *bytes.Buffer or a devirtualised sha256.New() do not leak it (checked with -gcflags=-m).
+LEAKY_RECEIVERS = {("io", n) for n in ("Reader", "Writer", "ReadWriter", "ReadCloser", "WriteCloser", "ReadWriteCloser",
+                                         "ReaderAt", "WriterAt", "ReadSeeker", "ReadSeekCloser", "WriteSeeker")} | \
+    {("net", "Conn"), ("net", "PacketConn"), ("hash", "Hash"), ("hash", "Hash32"), ("hash", "Hash64"),
+     ("bufio", "Reader"), ("bufio", "Writer"), ("bufio", "ReadWriter")}
 DECODE_FUNCS = {("encoding/json", "Unmarshal"), ("encoding/xml", "Unmarshal"), ("encoding/binary", "Read")}
 DECODE_METHODS = ("Decode", "DecodeElement")
 BUFFER_WRITES = ("Write", "WriteString", "WriteByte", "WriteRune", "ReadFrom")
@@ -338,7 +347,9 @@ def _nonretaining_arg(ctx: Context, arglist: Node, arg: Node, element: bool = Fa
             return False
         return None
     if path is None:
-        return True if name in READ_WRITE_METHODS else None
+        if name not in READ_WRITE_METHODS:
+            return None
+        return _leaky_receiver(ctx, call)
     if (path, name) in READ_FUNCS:
         return True
     if path == "bytes" and name in ("Equal", "Compare", "HasPrefix", "HasSuffix", "Contains", "Index",
@@ -347,6 +358,23 @@ def _nonretaining_arg(ctx: Context, arglist: Node, arg: Node, element: bool = Fa
     if path == "unicode/utf8" and name in ("DecodeRune", "DecodeLastRune", "Valid", "RuneCount", "FullRune"):
         return False
     return None
+
+
+def _leaky_receiver(ctx: Context, call: Node) -> bool:
+    """`r.Read(buf)` where r's declared type makes buf escape (an interface, a bufio type)."""
+    fn = inner(call.child_by_field_name("function"))
+    ref = exprtypes.type_of(ctx.package, ctx.file, fn.child_by_field_name("operand"))
+    if ref is None or ref.wrap:
+        return False
+    t = inner(ref.node)
+    if t.type == "pointer_type":
+        t = t.named_children[0]
+    if t.type == "qualified_type":
+        pkg = ref.file.text(t.child_by_field_name("package"))
+        name = ref.file.text(t.child_by_field_name("name"))
+        return any(pkg in import_names(ref.file, p) for p, n in LEAKY_RECEIVERS if n == name)
+    u = exprtypes.underlying(ctx.package, exprtypes.TypeRef(t, ref.file))
+    return u is not None and not u.wrap and u.node.type == "interface_type"
 
 
 def _pointer_use(ctx: Context, a, top: Node, parent: Node) -> bool | None:
@@ -569,8 +597,8 @@ def _byte_literal_write(ctx: Context, call: Node) -> Finding | None:
     if conv.type != "type_conversion_expression" or ctx.text(conv.child_by_field_name("type")) != "[]byte":
         return None
     operand = conv.child_by_field_name("operand")
-    if operand is None or not _constant_string(ctx, operand):
-        return None
+    if operand is None or not _constant_string(ctx, operand) or not _leaky_receiver(ctx, call):
+        return None  # through a concrete Write the conversion stays on the stack
     top = _top_function(call)
     fn = enclosing_function(call)
     if top is None or fn is None or fn.type == "func_literal":

@@ -1,10 +1,13 @@
 package temporary
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 )
@@ -208,4 +211,31 @@ func builderBytes(items []string) [][]byte {
 		out = append(out, b.Bytes())
 	}
 	return out
+}
+
+func concreteFile(f *os.File, n int) {
+	for i := 0; i < n; i++ {
+		b := make([]byte, 8)
+		f.Read(b)
+		f.Write([]byte("\n"))
+	}
+}
+
+func hashed(parts [][]byte) []byte {
+	h := sha256.New()
+	for range parts {
+		b := make([]byte, 4)
+		h.Write(b)
+	}
+	return h.Sum(nil)
+}
+
+func buffered(r *bufio.Reader, n int) int {
+	total := 0
+	for i := 0; i < n; i++ {
+		b := make([]byte, 2) // want "b allocates a buffer of 2 B"
+		r.Read(b)
+		total += int(b[1])
+	}
+	return total
 }
