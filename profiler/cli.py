@@ -30,17 +30,46 @@ def add_parser(subparsers) -> None:
     r.add_argument("trace", metavar="TRACE.npz")
     common(r)
 
-    rec = sub.add_parser("run", help="run a package's benchmarks (or tests) and replay what they allocated")
-    rec.add_argument("pkg", nargs="?", default=".", metavar="PKG")
-    g = rec.add_mutually_exclusive_group()
-    g.add_argument("-bench", "--bench", dest="bench", default=None, metavar="RE")
-    g.add_argument("-run", "--run", dest="run_re", default=None, metavar="RE")
-    rec.add_argument("--stw", action="store_true",
-                     help="run with GODEBUG=gcstoptheworld=1 (reproducible GC counts)")
-    rec.add_argument("--save-trace", default=None, metavar="FILE.npz")
-    rec.add_argument("go_args", nargs=argparse.REMAINDER, help="-- flags for the test binary")
+    rec = sub.add_parser("run", help="run a package's benchmarks (or tests) and replay what they allocated",
+                         usage="goperf profile run [PKG] [-bench RE | -run RE] [options] [-- test binary flags]")
+    _run_options(rec)
+    # Everything after the first positional (PKG, options, `--`, test flags) is parsed in
+    # _record, since argparse cannot mix an optional positional with a trailing `--` list.
+    rec.add_argument("argv", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     common(rec)
     p.set_defaults(func=run)
+
+
+def _run_options(sp, positional: bool = False) -> None:
+    if positional:
+        sp.add_argument("pkg", nargs="?", default=None, metavar="PKG")
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("-bench", "--bench", dest="bench", default=None, metavar="RE")
+    g.add_argument("-run", "--run", dest="run_re", default=None, metavar="RE")
+    sp.add_argument("--stw", action="store_true", default=None,
+                    help="run with GODEBUG=gcstoptheworld=1 (reproducible GC counts)")
+    sp.add_argument("--save-trace", default=None, metavar="FILE.npz")
+
+
+def _parse_run_argv(args) -> None:
+    """Fill args.pkg/bench/… from args.argv: `[PKG] [options] [-- test flags]`."""
+    argv = list(args.argv or [])
+    go_args = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, go_args = argv[:i], argv[i + 1:]
+    inner = argparse.ArgumentParser(prog="goperf profile run", add_help=False)
+    _run_options(inner, positional=True)
+    for opt, kw in (("--gogc", {}), ("--memlimit", {}), ("--stack-start", {"type": int}),
+                    ("--format", {"choices": ("table", "json")}), ("--sort", {}), ("--chunk", {"type": int}),
+                    ("-o", {"dest": "output"})):
+        inner.add_argument(opt, default=None, **kw)
+    ns = inner.parse_args(argv)
+    for k, v in vars(ns).items():
+        if v is not None:
+            setattr(args, k, v)
+    args.pkg = getattr(args, "pkg", None) or "."
+    args.go_args = go_args
 
 
 def _config(args):
@@ -93,7 +122,8 @@ def _replay_file(args) -> int:
 def _record(args) -> int:
     from . import pprof, record
     from .replay import replay
-    extra = [a for a in (args.go_args or []) if a != "--"]
+    _parse_run_argv(args)
+    extra = args.go_args
     env = {"GODEBUG": "gcstoptheworld=1"} if args.stw else {}
     from rich.console import Console
     err = Console(stderr=True)
@@ -127,6 +157,8 @@ def run(args) -> int:
     except TraceError as e:
         print(f"goperf profile: bad trace: {e}", file=sys.stderr)
         return 2
+    except SystemExit as e:                 # the inner argument parser already printed why
+        return int(e.code or 2)
     except (ValueError, OSError) as e:
         print(f"goperf profile: {e}", file=sys.stderr)
         return 2
