@@ -107,7 +107,10 @@ class ReplayResult:
 
 def replay_chunk(state: ReplayState, ev: dict[str, np.ndarray], frame: np.ndarray,
                  nosplit: np.ndarray) -> None:
-    """Advance `state` over one chunk of events (columns as in schema.COLUMNS)."""
+    """Advance `state` over one chunk of events (columns as in schema.COLUMNS).
+
+    out[:, O_OBJECTS] is filled by `replay` at the end (objects = slots + tiny allocs).
+    """
     from .kernels.alloc import alloc_run
     from .kernels.gc import gc_cycle
     from .kernels.stack import stack_run
@@ -169,6 +172,7 @@ def replay(source: Trace | str | os.PathLike, config: ReplayConfig | None = None
     finally:
         if reader:
             reader.close()
+    state.out[:, S.O_OBJECTS] = state.out[:, S.O_SLOTS] + state.out[:, S.O_TINY]
     return ReplayResult(funcs, state.out, state.st, resolved, dict(meta))
 
 

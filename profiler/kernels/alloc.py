@@ -12,7 +12,7 @@ EV_ALLOC, EV_FREE, EV_GC, EV_FLUSH = 1, 2, 7, 8
 F_NOSCAN = 1
 S_HEAP_LIVE, S_LIVE_NOW, S_TRIGGER, S_TINY_OFF = 0, 2, 4, 6
 S_TOTAL_ALLOC, S_MALLOCS, S_TINY_ALLOCS, S_SLOTS = 8, 9, 10, 11
-O_HEAP_BYTES, O_OBJECTS, O_SLOTS, O_TINY, O_LARGE = 0, 1, 2, 3, 7
+O_HEAP_BYTES, O_SLOTS, O_TINY, O_LARGE = 0, 2, 3, 7   # O_OBJECTS = slots + tiny, filled by replay
 TINY_SIZE = 16
 TINY_SPAN_CLASS = 5          # class 2, noscan
 MAX_SMALL = 32760            # maxSmallSize - mallocHeaderSize
@@ -34,7 +34,6 @@ def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
     trigger = st[S_TRIGGER]
     tiny_off = st[S_TINY_OFF]
     total_alloc = st[S_TOTAL_ALLOC]
-    mallocs = st[S_MALLOCS]
     tiny_allocs = st[S_TINY_ALLOCS]
     slots = st[S_SLOTS]
     stop = end
@@ -48,8 +47,6 @@ def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
             if f < 0:
                 f = nf
             noscan = (flags[i] & F_NOSCAN) != 0
-            out[f, O_OBJECTS] += 1
-            mallocs += 1
             check = False
             if noscan and s < TINY_SIZE:
                 if tiny_off >= 0:
@@ -116,7 +113,7 @@ def alloc_run(kind, func, size, flags, start, end, st, span_free, out,
     st[S_LIVE_NOW] = live_now
     st[S_TINY_OFF] = tiny_off
     st[S_TOTAL_ALLOC] = total_alloc
-    st[S_MALLOCS] = mallocs
+    st[S_MALLOCS] = slots + tiny_allocs      # every mallocgc with size > 0 is one or the other
     st[S_TINY_ALLOCS] = tiny_allocs
     st[S_SLOTS] = slots
     return stop
