@@ -37,7 +37,7 @@ def add_parser(subparsers) -> None:
     # _record, since argparse cannot mix an optional positional with a trailing `--` list.
     rec.add_argument("argv", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     common(rec)
-    p.set_defaults(func=run)
+    p.set_defaults(run=run)
 
 
 def _run_options(sp, positional: bool = False) -> None:
@@ -177,7 +177,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="goperf")
     add_parser(ap.add_subparsers(dest="cmd", required=True))
     args = ap.parse_args(argv)
-    return args.func(args)
+    return args.run(args)
 
 
 if __name__ == "__main__":
