@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import subprocess
 import sys
 import time
@@ -41,12 +42,23 @@ KINDS = ("moved", "escapes")
 
 
 def truth(package_dir: Path, go: str) -> dict[str, dict[tuple, str]]:
-    """{"moved": {(file, line, col): text}, "escapes": {...}} from the compiler."""
+    """{"moved": {(file, line, col): text}, "escapes": {...}} from the compiler; `file` is relative to
+    the package folder ("../../slices/iter.go" for a position in another package's file)."""
     out: dict[str, dict[tuple, str]] = {k: {} for k in KINDS}
     for d in escape_diagnostics(package_dir, go):
         if d.kind in KINDS and not d.pos.file.startswith("<"):
-            out[d.kind].setdefault((Path(d.pos.file).name, d.pos.line, d.pos.col), d.text)
+            out[d.kind].setdefault((_rel(d.pos.file, package_dir), d.pos.line, d.pos.col), d.text)
     return out
+
+
+def _rel(path: str, package_dir: Path) -> str:
+    return os.path.relpath(path, Path(package_dir).resolve())
+
+
+def outside(pos: tuple) -> bool:
+    """A position in a file of another package: the compiler places the variables and allocations of
+    a generic callee instantiated here (slices.Values, sync.OnceValue) in the callee's own source."""
+    return pos[0].startswith("..")
 
 
 def compiled_files(package_dir: Path, go: str) -> list[Path]:
@@ -67,7 +79,7 @@ def predicted(package_dir: Path, go: str) -> tuple[dict[str, dict[tuple, tuple]]
         for v in verdicts:
             row, col = go_position(v.node)
             kind = "moved" if v.kind == "moved" else "escapes"
-            out[kind].setdefault((Path(path).name, row + 1, col + 1), (v.site_kind or "var", v.what, v.reason))
+            out[kind].setdefault((_rel(path, package_dir), row + 1, col + 1), (v.site_kind or "var", v.what, v.reason))
     return out, elapsed
 
 
@@ -92,7 +104,9 @@ def pattern_of(text: str) -> str:
     return "interface conversion / other"
 
 
-def moved_pattern(name: str) -> str:
+def moved_pattern(name: str, pos: tuple | None = None) -> str:
+    if pos is not None and outside(pos):
+        return "in another package's file (generic instantiation)"
     if name.startswith(("#", ".")) or "#" in name:
         return "compiler temporary (#state, .autotmp)"
     if "." in name:
@@ -121,10 +135,11 @@ def measure(packages: list[str], go: str, show: int) -> dict:
         for k in KINDS:
             w, g = set(want[k]), set(got[k])
             tp, fp, fn = len(w & g), len(g - w), len(w - g)
-            totals[k].update(tp=tp, fp=fp, fn=fn)
+            totals[k].update(tp=tp, fp=fp, fn=fn, fn_outside=sum(1 for pos in w - g if outside(pos)))
             row[k] = (tp, fp, fn)
             for pos in w - g:
-                pat = pattern_of(want[k][pos]) if k == "escapes" else moved_pattern(want[k][pos])
+                pat = moved_pattern(want[k][pos], pos) if k == "moved" else \
+                    "in another package's file (generic instantiation)" if outside(pos) else pattern_of(want[k][pos])
                 misses[k][pat] += 1
                 examples[(k, "miss", pat)].append(f"{name}/{pos[0]}:{pos[1]}:{pos[2]} {want[k][pos]}")
             for pos in g - w:
@@ -153,13 +168,15 @@ def report(title: str, m: dict, show: int) -> dict:
         summary[k] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
                       "tp": t["tp"], "fp": t["fp"], "fn": t["fn"]}
         label = "moved-to-heap" if k == "moved" else "escapes-to-heap"
-        print(f"OVERALL {label:16} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={t['tp']} fp={t['fp']} fn={t['fn']})")
-        if k == "moved":  # recall over the variables a programmer wrote (no compiler temporaries or inlined params)
-            synthetic = sum(n for pat, n in m["misses"][k].items() if pat != "source variable")
-            p2, r2, f2 = score(t["tp"], t["fp"], t["fn"] - synthetic)
-            summary["moved-source-vars"] = {"precision": round(p2, 3), "recall": round(r2, 3), "f1": round(f2, 3)}
-            print(f"        {'(source vars only)':16} P={p2:.3f} R={r2:.3f} F1={f2:.3f}  "
-                  f"({synthetic} misses are compiler temporaries or inlined callees' variables)")
+        print(f"OVERALL {label:16} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={t['tp']} fp={t['fp']} fn={t['fn']})  raw")
+        # adjusted: only positions in the package's own files. The compiler places the variables and
+        # allocations of generic callees instantiated here in the callee's source (slices/iter.go:50:
+        # "moved to heap: slices.s"); no finding can point there, so they are left out of recall.
+        p2, r2, f2 = score(t["tp"], t["fp"], t["fn"] - t["fn_outside"])
+        summary[f"{k}-adjusted"] = {"precision": round(p2, 3), "recall": round(r2, 3), "f1": round(f2, 3),
+                                    "tp": t["tp"], "fp": t["fp"], "fn": t["fn"] - t["fn_outside"]}
+        print(f"        {'':16} P={p2:.3f} R={r2:.3f} F1={f2:.3f}  (fn={t['fn'] - t['fn_outside']})  adjusted: "
+              f"{t['fn_outside']} verdicts placed in other packages' files left out")
     for k in KINDS:
         label = "moved-to-heap" if k == "moved" else "escapes-to-heap"
         print(f"  worst misses ({label}): " + ", ".join(f"{p} {n}" for p, n in m["misses"][k].most_common(show)))

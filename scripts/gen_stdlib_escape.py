@@ -12,7 +12,10 @@ For every exported function and method (of an exported type) the table records:
 - "inline": the inlining cost if the compiler can inline it, else null;
 - "sites": when inlinable, the allocation sites of its body as the compiler reports them at
   the call site once inlined: "heap" (escape whatever the caller does) or "result" (escape
-  only if the caller lets the result escape).
+  only if the caller lets the result escape);
+- "moved": when inlinable, its parameters and locals the compiler moves to the heap, as
+  `[name, "heap" | "result"]`: once inlined, the compiler moves the caller's copies and reports
+  them at the call ("moved to heap: fmt.str" at the "(" of `fmt.Sscan(...)`).
 
 Usage: python scripts/gen_stdlib_escape.py [--go PATH] [--out analyzer/data/stdlib_escape.json]
 """
@@ -34,7 +37,11 @@ from goperf.analyzer.passes.scopes import receiver_type_name  # noqa: E402
 from goperf.analyzer.toolchain import go_path, goroot  # noqa: E402
 
 PACKAGES = ["fmt", "strings", "strconv", "bytes", "errors", "sort", "sync", "io",
-            "unicode/utf8", "bufio", "slices", "maps", "math/bits", "sync/atomic", "encoding/binary", "time", "os"]
+            "unicode/utf8", "bufio", "slices", "maps", "math/bits", "sync/atomic", "encoding/binary", "time", "os",
+            # more of the packages most Go code imports
+            "unicode", "unicode/utf16", "path", "path/filepath", "context", "math", "reflect", "iter",
+            "encoding/hex", "encoding/base64", "hash/crc32", "crypto/subtle", "go/token", "io/fs", "regexp", "math/big",
+            "log", "container/list", "net/netip"]
 
 
 def main() -> None:
@@ -110,22 +117,27 @@ def function_facts(fn, fname: str, by_pos, source: bytes) -> dict:
     # the compiler places a function at the token after `func`: the receiver's "(" for methods
     name_node = fn.child_by_field_name("receiver") or fn.child_by_field_name("name")
     inline = next((d.detail["cost"] for d in at(name_node) if d.kind == "can-inline"), None)
-    sites = []
+    sites, moved = [], []
     if inline is not None:
         body = fn.child_by_field_name("body")
         lo, hi = body.start_point, body.end_point
+        plo = fn.child_by_field_name("receiver") or fn.child_by_field_name("parameters")
         for (f, line, col), ds in by_pos.items():
-            if f != fname or not (lo[0] + 1, lo[1] + 1) <= (line, col) <= (hi[0] + 1, hi[1] + 1):
+            if f != fname:
                 continue
+            in_body = (lo[0] + 1, lo[1] + 1) <= (line, col) <= (hi[0] + 1, hi[1] + 1)
+            in_params = (plo.start_point[0] + 1, plo.start_point[1] + 1) <= (line, col) < (lo[0] + 1, lo[1] + 1)
             for d in ds:
-                if d.kind == "escapes":
+                if d.kind == "escapes" and in_body:
                     sites.append("heap" if flow_sink(d.flow) in ("{heap}", None) else "result")
+                elif d.kind == "moved" and (in_body or in_params):
+                    moved.append([d.text, "heap" if flow_sink(d.flow) in ("{heap}", None) else "result"])
     recv = fn.child_by_field_name("receiver")
     ptr_recv = recv is not None and any(
         (p.child_by_field_name("type") is not None and p.child_by_field_name("type").type == "pointer_type")
         for p in recv.named_children)
     return {"params": params, "variadic": variadic, "iface": iface, "ptr_recv": ptr_recv, "inline": inline,
-            "sites": sorted(sites)}
+            "sites": sorted(sites), **({"moved": sorted(moved)} if moved else {})}
 
 
 INTERFACES: set[str] = {"any", "error"}

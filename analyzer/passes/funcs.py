@@ -106,6 +106,9 @@ class Summary:
     frame: int
     recursive: bool
     verdicts: list[Verdict]
+    # variables moved to heap (name as the compiler prints it, "heap" | "result"): once the function is
+    # inlined, the compiler moves its copies at the call site ("result": only if the caller lets the result escape)
+    inline_moved: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -260,7 +263,7 @@ class _PackageState:
 class Loc:
     __slots__ = ("name", "kind", "node", "edges", "tkind", "tname", "size", "depth", "byref", "reassigned",
                  "addr_taken", "captures", "site_kind", "desc", "report", "owner", "param_index", "escaped",
-                 "type_node", "const_size")
+                 "type_node", "const_size", "inlined_from")
 
     def __init__(self, name: str, kind: str, node: Node | None, depth: int = 0, owner: int = 0):
         self.name = name
@@ -283,6 +286,7 @@ class Loc:
         self.escaped: tuple[str, list[Step]] | None = None
         self.type_node = None
         self.const_size: int | None = None
+        self.inlined_from = ""  # the inlined callee this variable belongs to (reported at the call)
 
 
 Flows = list  # list[tuple[Loc, int, list[Step]]]: the value is `derefs` applied to the location
@@ -646,7 +650,7 @@ class _FuncAnalysis:
             else:
                 res = self.callee_result_type(v)
                 if res is not None:
-                    self.set_type(loc, res[0]) if res[1] is self.f else None
+                    self.set_type(loc, res[0], res[1])
         elif v.type == "type_conversion_expression":
             self.set_type(loc, v.child_by_field_name("type"))
         elif v.type == "binary_expression":
@@ -667,12 +671,7 @@ class _FuncAnalysis:
             types = self.callee_result_types(value)
             if i < len(types) and types[i] is not None:
                 t, f = types[i]
-                if f is self.f:
-                    self.set_type(loc, t)
-                else:
-                    name = f.text(inner(t))
-                    if name in BASIC_KINDS:
-                        loc.tkind = BASIC_KINDS[name]
+                self.set_type(loc, t, f)
             elif self.text(value.child_by_field_name("function")).rsplit(".", 1)[-1] and i == 1 and \
                     self.text(loc.node) == "err":
                 loc.tkind = "interface"
@@ -1123,8 +1122,12 @@ class _FuncAnalysis:
             else:
                 self.result_types.append(result)
         body = e.child_by_field_name("body")
+        # the closure is a function of its own: its body costs the enclosing function nothing
+        # (inlining it counts only the literal), and its defer/go/recover do not stop that inlining
+        saved_cost = self.cost, self.not_inlinable, self.recursive
         if body is not None:
             self.block(body)
+        self.cost, self.not_inlinable, self.recursive = saved_cost
         self.scopes.pop()
         self.owner_stack.pop()
         self.loop_depth, self.result_types, self.named_results = saved_depth, saved_results, saved_named
@@ -1164,8 +1167,16 @@ class _FuncAnalysis:
             if tail in ("Error", "String", "Sprintf", "Sprint", "Itoa", "FormatInt", "Quote") or fn in BASIC_KINDS:
                 return tail == "Error" and False
             return True
-        if e.type in ("selector_expression",) and self.text(e.child_by_field_name("field")).lower().endswith("err"):
-            return True
+        if e.type in ("selector_expression",):
+            field = self.text(e.child_by_field_name("field"))
+            if field.lower().endswith("err"):
+                return True
+            operand = inner(e.child_by_field_name("operand"))
+            if field.startswith("Err") and operand.type == "identifier" and self.lookup(self.text(operand)) is None \
+                    and self.text(operand) in self.imports:
+                return True  # io.EOF-style sentinel errors of another package: io.ErrUnexpectedEOF
+            if field == "EOF" and self.text(operand) == "io":
+                return True
         return False
 
     def conversion(self, type_node: Node, operand: Node, e: Node) -> Flows:
@@ -1310,11 +1321,14 @@ class _FuncAnalysis:
             params, variadic, ifaces, ptr_recv = facts.params, facts.variadic, facts.iface_params, facts.ptr_recv
             inline, sites = facts.inline_cost, ["heap"] * facts.heap_sites + ["result"] * facts.result_sites
             is_method = facts.node.type == "method_declaration"
+            moved = facts.inline_moved
         else:
             params = [tuple(p) for p in facts["params"]]
             variadic, ifaces, ptr_recv = facts["variadic"], set(facts["iface"]), facts["ptr_recv"]
             inline, sites = facts["inline"], facts["sites"]
             is_method = key.count(".") >= 2 and recv_node is not None
+            pkgname = _package_name(key, is_method)
+            moved = [(n if "." in n else f"{pkgname}.{n}", k) for n, k in facts.get("moved", ())]
         self.cost += (inline if inline is not None else CALL_COST) + len(args)
         result: Flows = []
         actuals: list[tuple[Flows, int]] = []  # (value, param index)
@@ -1361,7 +1375,17 @@ class _FuncAnalysis:
                     self.to_heap([(s, -1, [])], f"allocated inside the inlined {short}", e)
                 else:
                     result.append((s, -1, []))
+            for name, kind in moved:  # the inlined body's variables, placed by the compiler at the call
+                v = self.new_loc(name, "var", paren)
+                v.inlined_from = short
+                if kind == "heap":
+                    self.to_heap([(v, -1, [])], f"{name} is a variable of {short}, inlined here, whose address escapes", e)
+                else:
+                    self.out_via_result(v, result, e, short)
         return result
+
+    def out_via_result(self, v: Loc, result: Flows, e: Node, short: str) -> None:
+        result.append((v, -1, [Step(f"{v.name} is a variable of {short}, inlined here, whose address {short} returns", e)]))
 
     def unknown_call(self, fn: Node, args: list[Node], e: Node) -> Flows:
         """A callee syntax cannot see: an interface method, a func value, or another package's function."""
@@ -1479,6 +1503,8 @@ class _FuncAnalysis:
             name = self.text(fn)
             if name in ("len", "cap", "copy"):
                 return "int"
+            if name == "recover" and self.lookup(name) is None:
+                return "interface"
             if name in BASIC_KINDS:
                 return BASIC_KINDS[name]
             if name in ("make", "new"):
@@ -1569,6 +1595,7 @@ class _FuncAnalysis:
 
     def summarize(self, params, names, variadic, iface_params, ptr_recv) -> Summary:
         verdicts: list[Verdict] = []
+        inline_moved: list[tuple[str, str]] = []
         heap_sites = result_sites = 0
         frame = 0
         returns_local = False
@@ -1588,10 +1615,12 @@ class _FuncAnalysis:
                 path = [Step("too large for the stack", loc.node)]
             if how == "out":
                 returns_local = True
+            # what happens inside a closure is decided with the closure, wherever the function is inlined
+            in_closure = loc.owner != id(None)
             if loc.kind == "site":
-                if loc.site_kind in ("inlined",):
+                if in_closure:
                     pass
-                if how == "out" and loc.site_kind != "inlined":
+                elif how == "out" and loc.site_kind != "inlined":
                     result_sites += 1
                 elif how != "out":
                     heap_sites += 1
@@ -1602,6 +1631,8 @@ class _FuncAnalysis:
                 verdicts.append(Verdict("site", loc.desc, loc.node, self.f, fname, _reason(how, path, self.f), path,
                                         loc.site_kind))
             elif loc.kind in ("var", "param", "result"):
+                if not in_closure:
+                    inline_moved.append((loc.name, "result" if how == "out" else "heap"))
                 verdicts.append(Verdict("moved", loc.name, loc.node, self.f, fname, _reason(how, path, self.f, True), path))
         out_params: list[tuple[int | None, int | None]] = []
         for p in params:
@@ -1621,7 +1652,7 @@ class _FuncAnalysis:
         if _has_pragma(self.fn, self.f, "//go:noinline"):
             inline = None
         return Summary(self.key, self.fn, self.f, out_params, names, variadic, iface_params, ptr_recv, returns_local,
-                       inline, result_sites, heap_sites, frame, self.recursive, verdicts)
+                       inline, result_sites, heap_sites, frame, self.recursive, verdicts, inline_moved)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -1643,6 +1674,16 @@ def _reason(how: str, path: list[Step], f: SourceFile, moved: bool = False) -> s
     if moved and captured is not None:
         return f"captured by reference by a closure that is {why.removeprefix('its address is ')}{line}"
     return f"{why}{line}"
+
+
+def _package_name(key: str, is_method: bool) -> str:
+    """The package name the compiler prefixes an inlined callee's variables with: "fmt" for
+    "fmt.Sscan", "json" for "encoding/json/v2.JoinOptions"."""
+    path = key.rsplit(".", 2 if is_method else 1)[0]
+    parts = path.split("/")
+    if len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdigit():
+        return parts[-2]
+    return parts[-1]
 
 
 def _go_pos_node(n: Node) -> Node:
