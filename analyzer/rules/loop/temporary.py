@@ -14,8 +14,10 @@ depends on the iteration and it does not outlive it:
 - a `bytes.Buffer` declared in the loop body and written to (its storage is grown again
   every iteration);
 - `[]byte("constant")` passed to the `Write` method of an interface or bufio writer;
-- `regexp.MustCompile` and `strings.NewReplacer` with constant arguments inside any
-  function (not only loops): both build a matcher that could be built once.
+- `regexp.MustCompile` and `strings.NewReplacer` with constant arguments inside a loop,
+  or at function level in a function that may run often (exported, or called in a loop
+  or from several places of the package; not `init`, `main` or tests): both build a
+  matcher that could be built once.
 
 The buffer cases are flagged only when every use of the value stays inside the
 iteration: indexed, sliced into calls that must not retain their argument (`Read`,
@@ -478,8 +480,9 @@ def _constant_builder(ctx: Context, call: Node) -> Iterator[Finding]:
         return
     fn_name = ctx.text(top.child_by_field_name("name"))
     in_loop = _in_loop(call)
-    if not in_loop and (fn_name in ("init", "main") or re.match(r"(Test|Benchmark|Example|Fuzz)", fn_name)):
-        return  # runs once
+    if not in_loop and (fn_name in ("init", "main") or re.match(r"(Test|Benchmark|Example|Fuzz)", fn_name)
+                        or not _called_often(ctx, fn_name)):
+        return  # runs once, or as far as the package shows, rarely
     var = _package_var_name(ctx, call, top, suffix)
     fixes = ()
     if var is not None:
@@ -492,6 +495,24 @@ def _constant_builder(ctx: Context, call: Node) -> Iterator[Finding]:
                       f"{what} with constant arguments runs {where}; build it once in a package-level var",
                       severity=Severity.WARNING if in_loop else Severity.INFO, fixes=fixes,
                       data={"call": what, "loop": in_loop})
+
+
+def _called_often(ctx: Context, name: str) -> bool:
+    """Exported (callers unknown), or called inside a loop or from two places in the package."""
+    if name[:1].isupper():
+        return True
+    sites = ctx.package.result("loop.temporary.calls", _call_sites).get(name, [])
+    return len(sites) >= 2 or any(_in_loop(c) for c in sites)
+
+
+def _call_sites(pkg) -> dict[str, list[Node]]:
+    from ...parsing import captures, inline_query
+    q = inline_query("(call_expression function: [(identifier) @f (selector_expression field: (field_identifier) @f)])")
+    out: dict[str, list[Node]] = {}
+    for f in pkg.files:
+        for n in captures(q, f.tree.root_node).get("f", []):
+            out.setdefault(f.text(n), []).append(n)
+    return out
 
 
 def _constant_string(ctx: Context, node: Node) -> bool:

@@ -87,7 +87,7 @@ func hasDigits(words []string) int {
 	return n
 }
 
-func escape(s string) string {
+func Escape(s string) string {
 	r := strings.NewReplacer("<", "&lt;", ">", "&gt;") // want "strings.NewReplacer with constant arguments runs on every call"
 	return r.Replace(s)
 }
@@ -95,6 +95,16 @@ func escape(s string) string {
 func validID(id string) bool {
 	re := regexp.MustCompile("^[a-z]+$") // want "regexp.MustCompile .* on every call"
 	return re.MatchString(id)
+}
+
+func countValid(ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if validID(id) {
+			n++
+		}
+	}
+	return n
 }
 
 func newlines(w io.Writer, n int) {
@@ -196,6 +206,16 @@ var global = regexp.MustCompile("y+")
 func init() {
 	_ = regexp.MustCompile("z+")
 }
+
+func version(src string) string {
+	m := regexp.MustCompile(`v(\d+)`).FindStringSubmatch(src)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+var _ = version
 
 func writeString(w io.Writer, n int) {
 	for i := 0; i < n; i++ {
