@@ -263,7 +263,7 @@ class _PackageState:
 class Loc:
     __slots__ = ("name", "kind", "node", "edges", "tkind", "tname", "size", "depth", "byref", "reassigned",
                  "addr_taken", "captures", "site_kind", "desc", "report", "owner", "param_index", "escaped",
-                 "type_node", "const_size", "inlined_from")
+                 "type_node", "const_size", "inlined_from", "captured")
 
     def __init__(self, name: str, kind: str, node: Node | None, depth: int = 0, owner: int = 0):
         self.name = name
@@ -287,6 +287,7 @@ class Loc:
         self.type_node = None
         self.const_size: int | None = None
         self.inlined_from = ""  # the inlined callee this variable belongs to (reported at the call)
+        self.captured = False
 
 
 Flows = list  # list[tuple[Loc, int, list[Step]]]: the value is `derefs` applied to the location
@@ -403,11 +404,19 @@ class _FuncAnalysis:
             owner = self.owner_stack[-1]
             if owner is not None and loc.owner != id(owner):
                 # captured from an enclosing function: every closure between them captures it
+                outermost = None
                 for site in reversed(self.owner_stack[1:]):
                     if site is None or loc.owner == id(site):
                         break
+                    outermost = site
                     if loc not in site.captures:
                         site.captures.append(loc)
+                if not loc.captured and outermost is not None:
+                    loc.captured = True
+                    # escape.go: reassignments in straight-line code before the first capture do not
+                    # count (the closure still captures by value); later ones, in or after it, do
+                    if loc.depth == outermost.depth:
+                        loc.reassigned = False
         return loc
 
     def flow(self, dst: Loc, srcs: Flows, why: str, node: Node | None) -> None:
@@ -702,18 +711,9 @@ class _FuncAnalysis:
         return out
 
     def callee_result_type(self, call: Node) -> tuple[Node, SourceFile] | None:
-        fn = inner(call.child_by_field_name("function"))
-        if fn.type == "identifier":
-            found = self.st.decls.funcs.get(self.text(fn))
-            if found is not None:
-                res = found[0].child_by_field_name("result")
-                if res is not None and res.type != "parameter_list":
-                    return res, found[1]
-                if res is not None and res.named_child_count:
-                    first = res.named_children[0].child_by_field_name("type")
-                    if first is not None:
-                        return first, found[1]
-        return None
+        """The declared type of the first result of a function or method of the package."""
+        types = self.callee_result_types(call)
+        return types[0] if types else None
 
     def var_spec(self, spec: Node) -> None:
         t = spec.child_by_field_name("type")
@@ -751,6 +751,8 @@ class _FuncAnalysis:
                 value = values[0]
             else:
                 value = []
+            if op == "=" and len(rhs) == len(lhs) and self.self_assign(lhs[i], rhs[i]):
+                continue  # `b.buf = b.buf[n:]`: no new pointer is stored (escape.isSelfAssign)
             if op == "+=" and inner(rhs[i]).type == "binary_expression" and self.is_string(rhs[i]):
                 pass  # `s += a + b`: the compiler concatenates s, a and b at the inner `+`, assigned to s
             elif op != "=":
@@ -799,6 +801,34 @@ class _FuncAnalysis:
         else:
             self.ev(target)
 
+    def self_assign(self, dst: Node, src: Node) -> bool:
+        """cmd/compile/internal/escape isSelfAssign: `*p = (*p)[i:]`, `x.buf = x.buf[i:j]`,
+        `v.x = v.y`, `v.x[i] = v.y[j]` store no pointer that was not already there."""
+        dst, src = inner(dst), inner(src)
+        if src.type == "slice_expression" and dst.type in ("unary_expression", "selector_expression"):
+            base = inner(src.child_by_field_name("operand"))
+            dx, bx = self._deref_name(dst), self._deref_name(base)
+            return dx is not None and dx == bx and self.kind_of(base) != "array"
+        if dst.type != src.type or dst.type not in ("selector_expression", "index_expression"):
+            return False
+        if dst.type == "index_expression":
+            if any(_has_call(n.child_by_field_name("index")) for n in (dst, src)):
+                return False
+        a, b = dst.child_by_field_name("operand"), src.child_by_field_name("operand")
+        return _safe_expr(a) and self.text(a) == self.text(b)
+
+    def _deref_name(self, n: Node) -> str | None:
+        """x for `*x` or `x.f` (x a pointer variable): the name an ODEREF/ODOTPTR applies to."""
+        if n.type == "unary_expression" and self.text(n.child_by_field_name("operator")) == "*":
+            x = inner(n.child_by_field_name("operand"))
+        elif n.type == "selector_expression":
+            x = inner(n.child_by_field_name("operand"))
+            if self.kind_of(x) != "pointer":
+                return None
+        else:
+            return None
+        return self.text(x) if x.type == "identifier" else None
+
     def iface_target(self, target: Node) -> bool:
         """Whether assigning to `target` converts the value to an interface (an interface-typed variable)."""
         target = inner(target)
@@ -821,6 +851,8 @@ class _FuncAnalysis:
                 return loc
             return None
         if base.type == "selector_expression":
+            if self.kind_of(base) not in ("struct", "array"):
+                return None  # a field reached through a pointer (or of an unknown type): not in the frame
             return self.addressable_local(base.child_by_field_name("operand"))
         if base.type == "index_expression" and self.kind_of(base.child_by_field_name("operand")) == "array":
             return self.addressable_local(base.child_by_field_name("operand"))
@@ -1396,11 +1428,13 @@ class _FuncAnalysis:
         elif fn.type == "selector_expression":
             operand = inner(fn.child_by_field_name("operand"))
             k = self.kind_of(operand)
+            recv = self.ev(operand)
             if k == "interface":
                 dynamic = True
+                # an interface method call: the receiver is a parameter of an unknown function, it leaks
+                self.to_heap(recv, f"the receiver of {self.text(fn)}, an interface method call syntax cannot see", e)
             elif k == "func":
                 dynamic = True
-            self.ev(operand)
         else:
             self.ev(fn)
         for a in args:
@@ -1536,16 +1570,18 @@ class _FuncAnalysis:
         if t == "type_assertion_expression":
             return self.type_kind(e.child_by_field_name("type"))[0]
         if t == "selector_expression":
-            operand = inner(e.child_by_field_name("operand"))
-            tname = self.static_type(operand)
-            if tname is not None and "." not in tname:
-                decl = self.st.decls.types.get(tname)
-                if decl is not None and decl.file is self.f and inner(decl.type_node).type == "struct_type":
-                    fname = self.text(e.child_by_field_name("field"))
-                    for fld in _fields(decl.type_node):
-                        if any(self.f.text(n) == fname for n in fld.children_by_field_name("name")):
-                            return self.type_kind(fld.child_by_field_name("type"))[0]
-            return None
+            found = self.field_type(e)
+            if found is None:
+                return None
+            ft, f = found
+            if f is self.f:
+                return self.type_kind(ft)[0]
+            saved = self.f, self.imports
+            self.f, self.imports = f, self.st.file_imports(f)
+            try:
+                return self.type_kind(ft)[0]
+            finally:
+                self.f, self.imports = saved
         if t == "index_expression":
             return None
         return None
@@ -1674,6 +1710,28 @@ def _reason(how: str, path: list[Step], f: SourceFile, moved: bool = False) -> s
     if moved and captured is not None:
         return f"captured by reference by a closure that is {why.removeprefix('its address is ')}{line}"
     return f"{why}{line}"
+
+
+def _has_call(n: Node | None) -> bool:
+    if n is None:
+        return False
+    if n.type == "call_expression":
+        return True
+    return any(_has_call(c) for c in n.named_children)
+
+
+def _safe_expr(n: Node) -> bool:
+    """ir.SameSafeExpr's operands: names, field selections, dereferences, constant-free of calls."""
+    n = inner(n)
+    if n.type == "identifier":
+        return True
+    if n.type == "selector_expression":
+        return _safe_expr(n.child_by_field_name("operand"))
+    if n.type == "unary_expression":
+        return n.child_by_field_name("operator").type == "*" and _safe_expr(n.child_by_field_name("operand"))
+    if n.type == "index_expression":
+        return _safe_expr(n.child_by_field_name("operand")) and not _has_call(n.child_by_field_name("index"))
+    return False
 
 
 def _package_name(key: str, is_method: bool) -> str:
