@@ -13,6 +13,7 @@ For every exported function and method (of an exported type) the table records:
 - "sites": when inlinable, the allocation sites of its body as the compiler reports them at
   the call site once inlined: "heap" (escape whatever the caller does) or "result" (escape
   only if the caller lets the result escape);
+- "seq": the first result is a function (`iter.Seq[T]`): `for x := range f()` runs a closure;
 - "moved": when inlinable, its parameters and locals the compiler moves to the heap, as
   `[name, "heap" | "result"]`: once inlined, the compiler moves the caller's copies and reports
   them at the call ("moved to heap: fmt.str" at the "(" of `fmt.Sscan(...)`).
@@ -136,8 +137,13 @@ def function_facts(fn, fname: str, by_pos, source: bytes) -> dict:
     ptr_recv = recv is not None and any(
         (p.child_by_field_name("type") is not None and p.child_by_field_name("type").type == "pointer_type")
         for p in recv.named_children)
+    res = fn.child_by_field_name("result")
+    if res is not None and res.type == "parameter_list" and res.named_child_count:
+        res = res.named_children[0].child_by_field_name("type")
+    res_text = source[res.start_byte:res.end_byte].decode() if res is not None else ""
+    seq = res_text.startswith(("iter.Seq", "func(", "Seq[", "Seq2["))  # ranging over the result runs a closure
     return {"params": params, "variadic": variadic, "iface": iface, "ptr_recv": ptr_recv, "inline": inline,
-            "sites": sorted(sites), **({"moved": sorted(moved)} if moved else {})}
+            "sites": sorted(sites), **({"moved": sorted(moved)} if moved else {}), **({"seq": True} if seq else {})}
 
 
 INTERFACES: set[str] = {"any", "error"}

@@ -388,6 +388,8 @@ class _FuncAnalysis:
             path = self.imports.get(pkg, pkg)
             if f"{path}.{typ}" in _stdlib_ifaces():
                 return "interface", f"{path}.{typ}"
+            if f"{path}.{typ}" in ("iter.Seq", "iter.Seq2"):
+                return "func", None
             return "struct", f"{path}.{typ}"
         return None, None
 
@@ -874,6 +876,7 @@ class _FuncAnalysis:
     def for_stmt(self, s: Node) -> None:
         self.scopes.append({})
         body = s.child_by_field_name("body")
+        rof = None
         clause = next((c for c in s.named_children if c.type in ("for_clause", "range_clause")), None)
         cond = next((c for c in s.named_children if c is not body and c is not clause), None)
         if clause is not None and clause.type == "for_clause":
@@ -890,6 +893,8 @@ class _FuncAnalysis:
             rv = self.ev(right) if right is not None else []
             rk = self.kind_of(right) if right is not None else None
             self.loop_depth += 1
+            if rk == "func":
+                rof = self.range_func_begin(s)
             left = clause.child_by_field_name("left")
             define = any(c.type == ":=" for c in clause.children)
             if left is not None:
@@ -914,8 +919,30 @@ class _FuncAnalysis:
                 self.ev(cond)
         if body is not None:
             self.block(body)
+        if rof is not None:
+            self.range_func_end(s, *rof)
         self.loop_depth -= 1
         self.scopes.pop()
+
+    def range_func_begin(self, s: Node) -> tuple:
+        """`for x := range f`: the compiler turns the body into a closure (the yield function) passed
+        to f, with a state variable `#stateN` it assigns, captured by reference. Syntax cannot see
+        whether f keeps yield: assume it does (the compiler's verdict for iterators that are not
+        fully inlined), so the body's closure escapes, and with it #state and what it reassigns."""
+        site = self.site("func", s, s, "func literal")
+        state = self.new_loc("#state", "var", s)
+        state.reassigned = state.captured = True
+        site.captures.append(state)
+        self.owner_stack.append(site)
+        saved = self.loop_depth, self.cost, self.not_inlinable, self.recursive
+        self.loop_depth = 0
+        return site, saved
+
+    def range_func_end(self, s: Node, site: Loc, saved: tuple) -> None:
+        self.owner_stack.pop()
+        self.loop_depth, self.cost, self.not_inlinable, self.recursive = saved
+        self.cost += 15
+        self.to_heap([(site, -1, [])], "the loop body of a range over a function, passed to the iterator as yield", s)
 
     def type_node_of(self, e: Node) -> tuple[Node, SourceFile] | None:
         """The declared type of a variable or field expression."""
@@ -1553,8 +1580,11 @@ class _FuncAnalysis:
             if name in self.st.decls.types:
                 return self.type_kind(fn)[0]
             res = self.callee_result_type(e)
-            if res is not None and res[1] is self.f:
-                return self.type_kind(res[0])[0]
+            if res is not None:
+                return self.kind_in(*res)
+            facts, _, _ = self.resolve_callee_quiet(fn)
+            if isinstance(facts, dict) and facts.get("seq"):
+                return "func"
             known = {"strings.Join": "string", "fmt.Sprintf": "string", "fmt.Sprint": "string", "strconv.Itoa": "string",
                      "strconv.Quote": "string", "strings.Repeat": "string", "strconv.FormatInt": "string",
                      "errors.New": "interface", "fmt.Errorf": "interface", "strings.TrimSpace": "string",
@@ -1585,6 +1615,30 @@ class _FuncAnalysis:
         if t == "index_expression":
             return None
         return None
+
+    def kind_in(self, t: Node, f: SourceFile) -> str | None:
+        """The kind of type `t` written in file `f` of the package."""
+        if f is self.f:
+            return self.type_kind(t)[0]
+        saved = self.f, self.imports
+        self.f, self.imports = f, self.st.file_imports(f)
+        try:
+            return self.type_kind(t)[0]
+        finally:
+            self.f, self.imports = saved
+
+    def resolve_callee_quiet(self, fn: Node):
+        """resolve_callee for a table lookup only: no recursion marks, no summaries computed."""
+        if fn.type == "selector_expression":
+            operand = inner(fn.child_by_field_name("operand"))
+            method = self.text(fn.child_by_field_name("field"))
+            if operand.type == "identifier" and self.lookup(self.text(operand)) is None:
+                path = self.imports.get(self.text(operand))
+                return (stdlib_facts().get(f"{path}.{method}") if path else None), None, ""
+            tname = self.static_type(operand)
+            if tname is not None and "." in tname:
+                return stdlib_facts().get(f"{tname}.{method}"), operand, ""
+        return None, None, ""
 
     def is_string(self, e: Node) -> bool:
         e = inner(e)
