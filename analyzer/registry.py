@@ -6,6 +6,7 @@ from .rule import Rule
 from .rules.escape import escapes_to_heap as escape_escapes
 from .rules.escape import moved_to_heap as escape_moved
 from .rules.stack import large_frame as stack_large_frame
+from .rules.concat import loop as concat_loop
 from .rules.copy import large_param as copy_large_param
 from .rules.copy import range_value as copy_range_value
 from .rules.prealloc import buffer as prealloc_buffer
@@ -22,6 +23,7 @@ RULES: tuple[Rule, ...] = (
     prealloc_slice.RULE,
     prealloc_map.RULE,
     prealloc_buffer.RULE,
+    concat_loop.RULE,
     copy_range_value.RULE,
     copy_large_param.RULE,
     mutex_pointer_field.RULE,
