@@ -118,9 +118,11 @@ def resolve(ident: Node, source: bytes, package_decls: dict[str, Decl] | None = 
     while node.parent is not None:
         parent = node.parent
         if parent.type in BLOCK_KINDS or parent.type == "source_file":
-            # Statements before `node` in this block, nearest first.
-            for stmt in reversed(_statements_before(parent, node)):
-                for decl in declared_in_statement(stmt, source):
+            # Declaring statements before `node` in this block, nearest first.
+            for start, decls in reversed(_block_decls(parent, source)):
+                if start >= node.start_byte:
+                    continue
+                for decl in decls:
                     if decl.name == name:
                         return decl
         elif parent.type == "for_statement":
@@ -146,6 +148,25 @@ def resolve(ident: Node, source: bytes, package_decls: dict[str, Decl] | None = 
     if package_decls is not None:
         return package_decls.get(name)
     return None
+
+
+_DECLARING = ("short_var_declaration", "var_declaration", "const_declaration")
+_BLOCK_CACHE: dict[tuple, list[tuple[int, list[Decl]]]] = {}
+
+
+def _block_decls(block: Node, source: bytes) -> list[tuple[int, list[Decl]]]:
+    """(start byte, declarations) of the declaring statements directly in `block`, in order;
+    memoised, since resolving every identifier of a file walks the same blocks again and again."""
+    key = (block.id, block.start_byte, block.end_byte, len(source), hash(source))
+    found = _BLOCK_CACHE.get(key)
+    if found is None:
+        found = [(stmt.start_byte, declared_in_statement(stmt, source))
+                 for stmt in block.named_children if stmt.type in _DECLARING]
+        if len(_BLOCK_CACHE) >= 2048:  # bounded: cached nodes keep their tree alive
+            for old in list(_BLOCK_CACHE)[:512]:
+                del _BLOCK_CACHE[old]
+        _BLOCK_CACHE[key] = found
+    return found
 
 
 def _statements_before(block: Node, child: Node) -> list[Node]:
