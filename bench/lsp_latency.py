@@ -288,7 +288,7 @@ def render(runs: list[dict], opens: list[dict], root: Path | None) -> str:
         SECTION,
         "",
         f"`python bench/lsp_latency.py` — a separate client process drives `goperf serve` over stdio "
-        f"(all rules enabled, compiler check off). Machine: {platform.machine()}, {os.cpu_count()} cores "
+        f"(compiler check off). Machine: {platform.machine()}, {os.cpu_count()} cores "
         f"(shared), Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.",
         "",
         f"**didChange → publishDiagnostics**, {len(edit['latencies'])} single-character edits typed into function bodies of a "

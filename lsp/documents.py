@@ -197,6 +197,7 @@ class Scheduler:
         self.configure = configure
         self.docs: dict[str, Document] = {}
         self.siblings = Siblings()
+        self.adjust: Callable[[list[Finding]], list[Finding]] = lambda findings: findings
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goperf-lint")
         self.analysis_count = 0
 
@@ -315,7 +316,7 @@ class Scheduler:
             if d is not doc and d.result is not None and d.result.tree is not None
         }
         package = Package([file, *self.siblings.files(doc.path, snap.config.tests, overrides)])
-        findings = [f for f in analyze_file(file, package, snap.config) if f.path == doc.path]
+        findings = self.adjust([f for f in analyze_file(file, package, snap.config) if f.path == doc.path])
         self.analysis_count += 1
         if doc.closed:
             return None

@@ -16,7 +16,8 @@ top of the `goperf.toml` found next to the file's go.mod, as the CLI's options d
       "go": "/usr/local/go/bin/go",             # path of the go command
       "codeLens": true,
       "profileReport": "goperf-profile.json",   # relative to the workspace root
-      "maxFileSize": 4000000                    # bytes; larger files are not analyzed
+      "maxFileSize": 4000000,                   # bytes; larger files are not analyzed
+      "severity": {"prealloc": "info", "escape/moved-to-heap": "warning"}  # per rule or family
     }
 """
 
@@ -48,6 +49,10 @@ class Options:
     code_lens: bool = True
     profile_report: str = PROFILE_REPORT
     max_file_size: int = 4_000_000
+    severity: dict = field(default_factory=dict)  # rule id or family → Severity, overriding the rule's
+
+    def severity_of(self, rule: str) -> Severity | None:
+        return self.severity.get(rule) or self.severity.get(rule.split("/", 1)[0])
 
     def config(self, base: Config) -> Config:
         return base.merged(
@@ -74,6 +79,7 @@ _FIELDS = {
     "codelens": "code_lens", "lens": "code_lens",
     "profilereport": "profile_report",
     "maxfilesize": "max_file_size",
+    "severity": "severity", "severities": "severity",
 }
 
 
@@ -114,6 +120,15 @@ def parse(raw: object, base: Options | None = None) -> tuple[Options, list[str]]
                 except ValueError as e:
                     warnings.append(f"goperf setting {name!r}: {e}")
             values[name] = tuple(kept)
+    if "severity" in values:
+        good = {}
+        for k, v in values["severity"].items():
+            try:
+                registry.check_selector(k)
+                good[k] = _severity(v)
+            except (TypeError, ValueError) as e:
+                warnings.append(f"goperf setting 'severity' for {k!r}: {e}")
+        values["severity"] = good
     if "thresholds" in values:
         good = {}
         for k, v in values["thresholds"].items():
@@ -184,7 +199,7 @@ def _opt_bool(v) -> bool | None:
 _CHECK = {
     "enable": _str_list, "disable": _str_list, "min_severity": _severity, "thresholds": _dict,
     "tests": _opt_bool, "compiler": _bool, "go": _opt_str, "code_lens": _bool,
-    "profile_report": _str, "max_file_size": _size,
+    "profile_report": _str, "max_file_size": _size, "severity": _dict,
 }
 
 

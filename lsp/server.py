@@ -8,6 +8,7 @@ LSP conversion lives in convert.py, actions/hover/lens assembly in features.py.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import os
@@ -91,6 +92,7 @@ class GoperfServer(LanguageServer):
         self.reports = Reports()
         self.compiler = compiling.Compiler()
         self.scheduler = Scheduler(self._publish, self.codec, self._configure)
+        self.scheduler.adjust = self._adjust
         self._tokens = itertools.count(1)
         self._warned_large: set[str] = set()
 
@@ -139,6 +141,16 @@ class GoperfServer(LanguageServer):
             self.warn(p, show=True)
         self.projects.warnings.clear()
         return self.options.config(self.projects.base(Path(doc.path).parent)), None
+
+    def _adjust(self, findings):
+        """Per-rule severity overrides from the settings."""
+        if not self.options.severity:
+            return findings
+        out = []
+        for f in findings:
+            sev = self.options.severity_of(f.rule)
+            out.append(dataclasses.replace(f, severity=sev) if sev is not None else f)
+        return out
 
     def _publish(self, doc: Document, result: Analysis) -> None:
         self.text_document_publish_diagnostics(

@@ -133,6 +133,13 @@ async def test_configuration_change_relints(vsclient: LanguageClient, tmp_path):
         settings={"goperf": {"disable": ["prealloc"]}}))
     p = await wait_published(vsclient, path.as_uri(), after=mark)
     assert not [d for d in p.diagnostics if d.code.startswith("prealloc/")]
+    # Per-rule severities.
+    mark = len(vsclient.published)
+    vsclient.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(
+        settings={"goperf": {"enable": ["all"], "severity": {"prealloc/slice": "error"}}}))
+    p = await wait_published(vsclient, path.as_uri(), after=mark)
+    severities = {d.severity for d in p.diagnostics if d.code == "prealloc/slice"}
+    assert severities == {lsp.DiagnosticSeverity.Error}
     # Pull model: settings null → the server asks workspace/configuration.
     vsclient.set_configuration({"enable": ["all"], "minSeverity": "warning"}, section="goperf")
     mark = len(vsclient.published)

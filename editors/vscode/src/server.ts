@@ -61,7 +61,7 @@ export function resolveServer(s: ServerSettings, envPath?: string): ServerComman
 
 /** The `goperf.*` settings the server reads (initializationOptions / didChangeConfiguration). */
 export const SERVER_SETTING_KEYS = [
-  "enable", "disable", "minSeverity", "thresholds", "tests", "compiler", "go", "codeLens", "profileReport", "maxFileSize",
+  "enable", "disable", "minSeverity", "thresholds", "tests", "compiler", "go", "codeLens", "profileReport", "maxFileSize", "severity",
 ];
 
 export function serverSettings(get: (key: string) => unknown): Record<string, unknown> {
