@@ -18,7 +18,8 @@ For every exported function and method (of an exported type) the table records:
   `[name, "heap" | "result"]`: once inlined, the compiler moves the caller's copies and reports
   them at the call ("moved to heap: fmt.str" at the "(" of `fmt.Sscan(...)`).
 
-Usage: python scripts/gen_stdlib_escape.py [--go PATH] [--out analyzer/data/stdlib_escape.json]
+Usage: python scripts/gen_stdlib_escape.py [--all] [--go PATH] [--out analyzer/data/stdlib_escape.json]
+(--all: every public package of `go list std`, as shipped; without it, the PACKAGES list)
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ PACKAGES = ["fmt", "strings", "strconv", "bytes", "errors", "sort", "sync", "io"
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--go", default=None)
+    ap.add_argument("--all", action="store_true", help="every public package of the standard library (go list std)")
     ap.add_argument("--out", default=str(ROOT / "analyzer" / "data" / "stdlib_escape.json"))
     args = ap.parse_args()
     go = go_path(args.go)
+    if args.all:
+        PACKAGES[:] = std_packages(go)
     table: dict[str, dict] = {}
     collect_interfaces(go)
     for pkg in PACKAGES:
@@ -59,6 +63,12 @@ def main() -> None:
     version = subprocess_version(go)
     Path(args.out).write_text(json.dumps({"go": version, "packages": PACKAGES, "funcs": dict(sorted(table.items()))},
                                          indent=0, sort_keys=False) + "\n")
+
+
+def std_packages(go: str) -> list[str]:
+    import subprocess
+    out = subprocess.run([go, "list", "std"], capture_output=True, text=True, check=True).stdout.split()
+    return [p for p in out if "internal" not in p.split("/") and not p.startswith(("vendor/", "cmd/"))]
 
 
 def subprocess_version(go: str) -> str:

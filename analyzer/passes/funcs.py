@@ -894,7 +894,7 @@ class _FuncAnalysis:
             rk = self.kind_of(right) if right is not None else None
             self.loop_depth += 1
             if rk == "func":
-                rof = self.range_func_begin(s)
+                rof = self.range_func_begin(s, self.inlined_iterator(right))
             left = clause.child_by_field_name("left")
             define = any(c.type == ":=" for c in clause.children)
             if left is not None:
@@ -924,7 +924,16 @@ class _FuncAnalysis:
         self.loop_depth -= 1
         self.scopes.pop()
 
-    def range_func_begin(self, s: Node) -> tuple:
+    def inlined_iterator(self, right: Node) -> bool:
+        """`range strings.SplitSeq(s, ",")`: an inlinable standard-library iterator, whose closure the
+        compiler then calls directly, so that yield (the loop body) does not escape."""
+        right = inner(right)
+        if right.type != "call_expression":
+            return False
+        facts, _, _ = self.resolve_callee_quiet(inner(right.child_by_field_name("function")))
+        return isinstance(facts, dict) and facts.get("inline") is not None
+
+    def range_func_begin(self, s: Node, inlined: bool = False) -> tuple:
         """`for x := range f`: the compiler turns the body into a closure (the yield function) passed
         to f, with a state variable `#stateN` it assigns, captured by reference. Syntax cannot see
         whether f keeps yield: assume it does (the compiler's verdict for iterators that are not
@@ -936,13 +945,14 @@ class _FuncAnalysis:
         self.owner_stack.append(site)
         saved = self.loop_depth, self.cost, self.not_inlinable, self.recursive
         self.loop_depth = 0
-        return site, saved
+        return site, saved, inlined
 
-    def range_func_end(self, s: Node, site: Loc, saved: tuple) -> None:
+    def range_func_end(self, s: Node, site: Loc, saved: tuple, inlined: bool) -> None:
         self.owner_stack.pop()
         self.loop_depth, self.cost, self.not_inlinable, self.recursive = saved
         self.cost += 15
-        self.to_heap([(site, -1, [])], "the loop body of a range over a function, passed to the iterator as yield", s)
+        if not inlined:
+            self.to_heap([(site, -1, [])], "the loop body of a range over a function, passed to the iterator as yield", s)
 
     def type_node_of(self, e: Node) -> tuple[Node, SourceFile] | None:
         """The declared type of a variable or field expression."""
