@@ -309,7 +309,9 @@ class Scheduler:
         doc.tree = tree
         if doc.closed or doc.version != snap.version:
             return None  # superseded: the tree is kept, the analysis is not worth running
-        file = SourceFile(doc.path, snap.text, tree)
+        # A fresh bytes object per analysis: analyzer passes memoise per source object
+        # (passes/scopes.py), and a re-analysis of unchanged text has a new tree.
+        file = SourceFile(doc.path, bytes(bytearray(snap.text)), tree)
         overrides = {
             d.path: SourceFile(d.path, d.result.lines.text, d.result.tree)
             for d in list(self.docs.values())
