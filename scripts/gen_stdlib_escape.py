@@ -61,7 +61,9 @@ def main() -> None:
         table.update(package_facts(pkg, go))
         print(f"{pkg}: {sum(1 for k in table if k.startswith(pkg + '.'))} functions", file=sys.stderr)
     version = subprocess_version(go)
-    Path(args.out).write_text(json.dumps({"go": version, "packages": PACKAGES, "funcs": dict(sorted(table.items()))},
+    ifaces = sorted(INTERFACE_PATHS)
+    Path(args.out).write_text(json.dumps({"go": version, "packages": PACKAGES, "interfaces": ifaces,
+                                          "funcs": dict(sorted(table.items()))},
                                          indent=0, sort_keys=False) + "\n")
 
 
@@ -157,6 +159,7 @@ def function_facts(fn, fname: str, by_pos, source: bytes) -> dict:
 
 
 INTERFACES: set[str] = {"any", "error"}
+INTERFACE_PATHS: set[str] = set()  # "io.Reader", "database/sql/driver.Value": shipped in the table
 
 
 def _is_interface(t, source: bytes) -> bool:
@@ -187,6 +190,7 @@ def collect_interfaces(go: str) -> None:
                     if t is not None and t.type == "interface_type":
                         name = source[spec.child_by_field_name("name").start_byte:spec.child_by_field_name("name").end_byte].decode()
                         INTERFACES.add(f"{pkg.rsplit('/', 1)[-1]}.{name}")
+                        INTERFACE_PATHS.add(f"{pkg}.{name}")
 
 
 def _leak(diags) -> list:

@@ -59,9 +59,12 @@ BASIC_KINDS = {
 
 
 @lru_cache(maxsize=1)
+def _stdlib_data() -> dict:
+    return json.loads(resources.files("goperf.analyzer").joinpath("data", "stdlib_escape.json").read_text())
+
+
 def stdlib_facts() -> dict[str, dict]:
-    data = resources.files("goperf.analyzer").joinpath("data", "stdlib_escape.json").read_text()
-    return json.loads(data)["funcs"]
+    return _stdlib_data()["funcs"]
 
 
 # ---------------------------------------------------------------------------- results
@@ -263,7 +266,7 @@ class _PackageState:
 class Loc:
     __slots__ = ("name", "kind", "node", "edges", "tkind", "tname", "size", "depth", "byref", "reassigned",
                  "addr_taken", "captures", "site_kind", "desc", "report", "owner", "param_index", "escaped",
-                 "type_node", "const_size", "inlined_from", "captured")
+                 "type_node", "const_size", "inlined_from", "captured", "funclit")
 
     def __init__(self, name: str, kind: str, node: Node | None, depth: int = 0, owner: int = 0):
         self.name = name
@@ -288,6 +291,7 @@ class Loc:
         self.const_size: int | None = None
         self.inlined_from = ""  # the inlined callee this variable belongs to (reported at the call)
         self.captured = False
+        self.funclit = False  # bound once to a func literal: calls through it are static (ir.StaticValue)
 
 
 Flows = list  # list[tuple[Loc, int, list[Step]]]: the value is `derefs` applied to the location
@@ -598,6 +602,7 @@ class _FuncAnalysis:
             loc = existing if existing is not None else self.declare(ident)
             if existing is not None:
                 existing.reassigned = True
+                existing.funclit = False
             if loc is None:
                 continue
             if len(rhs) == len(lhs):
@@ -636,6 +641,7 @@ class _FuncAnalysis:
             loc.tkind = "bool"
         elif v.type == "func_literal":
             loc.tkind = "func"
+            loc.funclit = True
         elif v.type == "identifier":
             src = self.lookup(self.text(v))
             if src is not None:
@@ -776,6 +782,7 @@ class _FuncAnalysis:
                     self.to_heap(value, f"stored in {name}", stmt)
                 return
             loc.reassigned = True
+            loc.funclit = False
             self.flow(loc, value, "assigned", stmt)
         elif t == "selector_expression":
             base = inner(target.child_by_field_name("operand"))
@@ -1461,7 +1468,10 @@ class _FuncAnalysis:
         self.cost += CALL_COST + len(args)
         dynamic = False
         if fn.type == "identifier":
-            dynamic = self.lookup(self.text(fn)) is not None  # a func-typed variable
+            loc = self.lookup(self.text(fn))
+            # a func-typed variable; one bound once to a func literal is a static call of that closure,
+            # whose parameters syntax does not summarise: assume they do not leak
+            dynamic = loc is not None and not loc.funclit
         elif fn.type == "selector_expression":
             operand = inner(fn.child_by_field_name("operand"))
             k = self.kind_of(operand)
@@ -1623,7 +1633,14 @@ class _FuncAnalysis:
             finally:
                 self.f, self.imports = saved
         if t == "index_expression":
-            return None
+            found = self.type_node_of(e.child_by_field_name("operand"))
+            if found is None:
+                return None
+            ct, f = found
+            ct = inner(ct)
+            elem = ct.child_by_field_name("element") if ct.type in ("slice_type", "array_type") else \
+                ct.child_by_field_name("value") if ct.type == "map_type" else None
+            return self.kind_in(elem, f) if elem is not None else None
         return None
 
     def kind_in(self, t: Node, f: SourceFile) -> str | None:
@@ -1878,7 +1895,10 @@ def _kind_elsewhere(fa: "_FuncAnalysis", decl) -> tuple[str | None, None]:
 
 @lru_cache(maxsize=1)
 def _stdlib_ifaces() -> frozenset[str]:
-    return frozenset({"io.Reader", "io.Writer", "io.ReadWriter", "io.Closer", "io.ReadCloser", "io.WriteCloser",
+    return frozenset(_stdlib_data().get("interfaces", ())) | _IFACES
+
+
+_IFACES = frozenset({"io.Reader", "io.Writer", "io.ReadWriter", "io.Closer", "io.ReadCloser", "io.WriteCloser",
                       "io.ReaderAt", "io.WriterTo", "io.ReaderFrom", "io.ByteReader", "io.ByteWriter", "io.RuneReader",
                       "io.Seeker", "io.ReadSeeker", "io.StringWriter", "fmt.Stringer", "fmt.State", "fmt.Formatter",
                       "sort.Interface", "sync.Locker", "context.Context", "error", "reflect.Type", "hash.Hash",
