@@ -49,6 +49,9 @@ def _run_options(sp, positional: bool = False) -> None:
     sp.add_argument("--stw", action="store_true", default=None,
                     help="run with GODEBUG=gcstoptheworld=1 (reproducible GC counts)")
     sp.add_argument("--save-trace", default=None, metavar="FILE.npz")
+    sp.add_argument("--calls", action="store_true", default=None,
+                    help="also run an instrumented copy (runtime/trace regions, GODEBUG=traceallocfree=1) "
+                         "for the call order: morestack, stack copy bytes and GC cycles per function")
 
 
 def _parse_run_argv(args) -> None:
@@ -137,12 +140,24 @@ def _record(args) -> int:
             t = record.trace_for_benchmark(prof, b, meta)
             res = replay(t, _config(args), chunk=args.chunk)
             results.append((f"{b.name} ({b.n} ops)", res, {"runtime": b.metrics}))
-    t = record.trace_from_profile(prof, meta=meta)
-    if args.save_trace:
-        t.save(args.save_trace)
-    res = replay(t, _config(args), chunk=args.chunk)
-    results.append(("whole run", res, {"runtime_gc_automatic": r.gc_auto,
-                                       "runtime_gc_forced": r.gc_forced}))
+    if args.calls:
+        with err.status(f"running an instrumented copy of {args.pkg} for the call order"):
+            cr = record.run_calls(args.pkg, bench=args.bench, run_re=args.run_re, extra=extra, env=env)
+        t, facts = record.trace_from_calls(cr, meta=meta)
+        if args.save_trace:
+            t.save(args.save_trace)
+        res = replay(t, _config(args), chunk=args.chunk)
+        record.apply_profile_truth(res, prof)
+        results.append(("whole run (call order from an instrumented copy)", res,
+                        {"runtime_gc_automatic": r.gc_auto, "runtime_gc_forced": r.gc_forced,
+                         "runtime_gc_start_functions": facts["runtime_gc_start_functions"]}))
+    else:
+        t = record.trace_from_profile(prof, meta=meta)
+        if args.save_trace:
+            t.save(args.save_trace)
+        res = replay(t, _config(args), chunk=args.chunk)
+        results.append(("whole run", res, {"runtime_gc_automatic": r.gc_auto,
+                                           "runtime_gc_forced": r.gc_forced}))
     _emit(args, results)
     return 0
 

@@ -230,3 +230,254 @@ def trace_for_benchmark(prof: pprof.Profile, b: Bench, meta: dict | None = None)
     """The timed loop of one benchmark: b.n ops, starting from the live heap of the profile."""
     return trace_from_profile(prof, benchmark=b.name, ops=b.n, total_ops=benchmark_ops(prof, b),
                               meta={**(meta or {}), "bench_metrics": b.metrics})
+
+
+# --- call order from an instrumented copy (GODEBUG=traceallocfree=1 execution trace) -------------
+
+INLINE_RE = re.compile(r"^(?:\./)?(\S+?\.go):(\d+):\d+: inlining call to (\S+)$", re.M)
+
+
+@dataclass
+class Compiled:
+    """What the compiler did to the uninstrumented package (tests included)."""
+    frames: dict[str, tuple[int, bool]]          # function -> (locals, nosplit)
+    inlined: set[tuple[str, int, str]]           # (file base name, line, callee as -m prints it)
+
+
+def compiled(pkg_dir: Path, timeout: float = 600) -> Compiled:
+    from .frames import parse as parse_frames
+    with tempfile.TemporaryDirectory() as d:
+        p = subprocess.run(["go", "test", "-c", "-o", str(Path(d) / "x.test"), "-gcflags=-S -m", "."],
+                           cwd=pkg_dir, capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        raise RecordError(f"go test -c -gcflags='-S -m' failed:\n{p.stderr[-2000:]}")
+    text = p.stderr + p.stdout
+    return Compiled(parse_frames(text),
+                    {(Path(f).name, int(ln), callee) for f, ln, callee in INLINE_RE.findall(text)})
+
+
+def import_path(pkg_dir: Path) -> str:
+    p = subprocess.run(["go", "list", "-f", "{{.ImportPath}}", "."], cwd=pkg_dir, capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        raise RecordError(f"go list failed in {pkg_dir}: {p.stderr.strip()}")
+    return p.stdout.strip()
+
+
+@dataclass
+class CallRun:
+    exec_trace_path: Path
+    instrumented: object                         # instrument.Instrumented
+    compiled: Compiled
+    import_path: str
+    stdout: str = ""
+
+
+def run_calls(pkg: str = ".", bench: str | None = None, run_re: str | None = None, extra: list[str] = (),
+              env: dict | None = None, workdir: Path | None = None, cwd: str | None = None,
+              timeout: float = 600) -> CallRun:
+    """Instrument a copy of the package, run its tests/benchmarks with the execution trace on."""
+    from .instrument import instrument
+    wd = Path(workdir or tempfile.mkdtemp(prefix="goperf-calls-"))
+    wd.mkdir(parents=True, exist_ok=True)
+    base = Path(cwd or ".")
+    pkg_dir = (base / pkg).resolve() if (base / pkg).is_dir() else _pkg_dir(pkg, base)
+    ipath = import_path(pkg_dir)
+    comp = compiled(pkg_dir, timeout)
+    ins = instrument(pkg_dir, ipath, wd / "src")
+    binary = wd / "instrumented.test"
+    b = subprocess.run(["go", "test", "-c", "-o", str(binary), "."], cwd=ins.pkg_dir, capture_output=True,
+                       text=True, timeout=timeout)
+    if b.returncode != 0:
+        raise RecordError(f"building the instrumented copy failed:\n{b.stderr.strip()[-2000:]}")
+    out = wd / "exec.trace"
+    args = [str(binary), "-test.trace", str(out)]
+    if bench is not None:
+        args += ["-test.run", run_re or "^$", "-test.bench", bench]
+    else:
+        args += ["-test.run", run_re or "."]
+    args += [go_flag(a) for a in extra]
+    e = dict(os.environ)
+    e.update(env or {})
+    godebug = [x for x in e.get("GODEBUG", "").split(",") if x and not x.startswith("traceallocfree=")]
+    e["GODEBUG"] = ",".join(godebug + ["traceallocfree=1"])
+    p = subprocess.run(args, cwd=ins.pkg_dir, capture_output=True, text=True, env=e, timeout=timeout)
+    if p.returncode != 0 or not out.exists():
+        raise RecordError(f"instrumented test binary failed ({p.returncode}):\n{p.stdout[-2000:]}{p.stderr[-2000:]}")
+    return CallRun(out, ins, comp, ipath, p.stdout)
+
+
+def _short(name: str, ipath: str) -> str:
+    """A function as -m names inlined callees: package-local names without the import path."""
+    return name[len(ipath) + 1:] if name.startswith(ipath + ".") else name.rsplit("/", 1)[-1]
+
+
+def trace_from_calls(cr: CallRun, meta: dict | None = None):
+    """A goperf Trace from the instrumented run: ENTER/EXIT per region (skipping calls the
+    uninstrumented build inlined), ALLOC (slot bytes) charged to the innermost open region,
+    goroutine starts from package code (with the compiler's go-statement wrapper as entry frame).
+
+    Also returns facts of the instrumented run itself: the GC-start function of each cycle and
+    each stack growth charged to the function whose RegionBegin follows it on that goroutine.
+    """
+    from .exectrace import events as XE, read, wire as W
+    et = read(cr.exec_trace_path)
+    slots, sclass, _ = XE.alloc_slots(et)
+    old, new = XE.stack_copies(et)
+    ipath = cr.import_path
+    frames = cr.compiled.frames
+    names = list(dict.fromkeys(list(cr.instrumented.functions) + [f for f in frames if f.startswith(ipath + ".")]))
+    fid = {n: i for i, n in enumerate(names)}
+    region_type = {i for i, n in enumerate(et.type_name) if n.endswith("trace.Region")}
+    lmaps = cr.instrumented.line_maps
+
+    rel = np.flatnonzero(np.isin(et.typ, (W.EV_USER_REGION_BEGIN, W.EV_USER_REGION_END, W.EV_HEAP_OBJECT_ALLOC,
+                                          W.EV_GO_CREATE, W.EV_GO_DESTROY, W.EV_GC_BEGIN,
+                                          W.EV_GOROUTINE_STACK_ALLOC, W.EV_HEAP_OBJECT_FREE)))
+    typ, g_all = et.typ[rel], et.g[rel]
+    rname = np.full(len(rel), -1, np.int64)
+    rb = np.isin(typ, (W.EV_USER_REGION_BEGIN, W.EV_USER_REGION_END))
+    rname[rb] = et.string_rows(rel[rb], 1)
+    trow = np.full(len(rel), -1, np.int64)
+    ha = typ == W.EV_HEAP_OBJECT_ALLOC
+    trow[ha] = et.type_rows(rel[ha])
+    new_stack = np.full(len(rel), -1, np.int64)
+    gc_ = typ == W.EV_GO_CREATE
+    new_stack[gc_] = et.stack_ids.map(et.gi[rel[gc_]], et.args[rel[gc_], 1])
+    str_fid = {r: fid.get(s, -1) for r, s in enumerate(et.strings) if s in fid}
+
+    dense: dict[int, int] = {}
+    stacks: dict[int, list] = {}      # goroutine -> [(fid, entered)]
+    started: set[int] = set()
+    inline_cache: dict[int, bool] = {}
+    kind, func, size, gor, flags = [], [], [], [], []
+    tiny = np.zeros(len(names) + 1, np.int64)
+    gc_funcs: list[str] = []
+    growth_pending: dict[int, int] = {}     # goroutine -> growths waiting for the next RegionBegin
+    growths: dict[str, int] = {}
+    alloc_at: dict[int, int] = {}           # heap object id -> row of its ALLOC
+    freed: list[int] = []
+
+    def d(g):
+        if g not in dense:
+            dense[g] = len(dense)
+        return dense[g]
+
+    def inlined_here(stack_row: int, callee: str) -> bool:
+        if stack_row in inline_cache:
+            return inline_cache[stack_row]
+        fr = et.stack_frames(stack_row)
+        ok = False
+        if len(fr) >= 2:
+            f, file, line = fr[1]
+            base = Path(file).name
+            orig = lmaps.get(base, {}).get(line, line)
+            ok = (base, orig, _short(callee, ipath)) in cr.compiled.inlined
+        inline_cache[stack_row] = ok
+        return ok
+
+    for j, i in enumerate(rel):
+        t = typ[j]
+        g = int(g_all[j])
+        if t == W.EV_USER_REGION_BEGIN:
+            f = str_fid.get(int(rname[j]), -1)
+            if f < 0 or g < 0:
+                continue
+            st = stacks.setdefault(g, [])
+            entered = not inlined_here(int(et.stack[i]), names[f])
+            st.append((f, entered))
+            if growth_pending.get(g):
+                growths[names[f]] = growths.get(names[f], 0) + growth_pending.pop(g)
+            if entered:
+                kind.append(S.EV_ENTER); func.append(f); size.append(0); gor.append(d(g)); flags.append(0)
+        elif t == W.EV_USER_REGION_END:
+            f = str_fid.get(int(rname[j]), -1)
+            st = stacks.get(g)
+            if f < 0 or not st:
+                continue
+            pf, entered = st.pop()
+            if entered:
+                kind.append(S.EV_EXIT); func.append(pf); size.append(0); gor.append(d(g)); flags.append(0)
+        elif t == W.EV_HEAP_OBJECT_ALLOC:
+            if int(trow[j]) in region_type:
+                continue
+            st = stacks.get(g)
+            f = st[-1][0] if st else -1
+            b = int(slots[i])
+            if b == 0:
+                tiny[f] += 1
+                continue
+            alloc_at[int(et.args[i, 0])] = len(kind)
+            kind.append(S.EV_ALLOC); func.append(f); size.append(b); gor.append(d(g) if g >= 0 else 0)
+            flags.append(S.F_NOSCAN if b > 512 else 0)
+        elif t == W.EV_HEAP_OBJECT_FREE:
+            k = alloc_at.pop(int(et.args[i, 0]), -1)
+            if k >= 0:
+                freed.append(k)
+        elif t == W.EV_GO_CREATE:
+            ns = int(new_stack[j])
+            entry = et.stack_funcs(ns)[:1] if ns >= 0 else []
+            creator = et.stack_funcs(int(et.stack[i]))[:1]
+            if entry and entry[0].startswith(ipath + ".") and creator:
+                ng = int(et.args[i, 0])
+                kind.append(S.EV_GO_START); func.append(-1); size.append(0); gor.append(d(ng)); flags.append(0)
+                started.add(ng)
+                wraps = sorted(n for n in fid if n.startswith(creator[0] + ".gowrap"))
+                if wraps:
+                    kind.append(S.EV_ENTER); func.append(fid[wraps[0]]); size.append(0); gor.append(d(ng))
+                    flags.append(0)
+                    stacks[ng] = [(fid[wraps[0]], True)]
+        elif t == W.EV_GO_DESTROY:
+            if g in started:
+                for pf, entered in reversed(stacks.pop(g, [])):
+                    if entered:
+                        kind.append(S.EV_EXIT); func.append(pf); size.append(0); gor.append(d(g)); flags.append(0)
+                kind.append(S.EV_GO_END); func.append(-1); size.append(0); gor.append(d(g)); flags.append(0)
+                started.discard(g)
+        elif t == W.EV_GC_BEGIN:
+            fs = [f for f in et.stack_funcs(int(et.stack[i])) if f.startswith(ipath + ".")]
+            gc_funcs.append(fs[0] if fs else "")
+        elif t == W.EV_GOROUTINE_STACK_ALLOC and new[i] > old[i] and g >= 0:
+            growth_pending[g] = growth_pending.get(g, 0) + 1
+
+    # An object the runtime freed later is taken as dead right after its allocation (the
+    # trace only shows the sweep that freed it); the others stay live to the end.
+    kind, func, size, gor, flags = (np.array(x, dt) for x, dt in ((kind, np.uint8), (func, np.int32),
+                                    (size, np.int64), (gor, np.int32), (flags, np.uint8)))
+    if freed:
+        fr = np.sort(np.array(freed, np.int64))
+        at = np.arange(len(kind)) + np.searchsorted(fr, np.arange(len(kind)), side="left")
+        n = len(kind) + len(fr)
+        cols = []
+        for a, fill in ((kind, S.EV_FREE), (func, None), (size, None), (gor, None), (flags, 0)):
+            out = np.zeros(n, a.dtype)
+            out[at] = a
+            pos = at[fr] + 1
+            out[pos] = a[fr] if fill is None else fill
+            cols.append(out)
+        kind, func, size, gor, flags = cols
+    ft = FuncTable.make(names, frame=[frames.get(n, (0, True))[0] for n in names],
+                        nosplit=[int(frames.get(n, (0, True))[1]) for n in names])
+    md = {"producer": "calls", "n_goroutines": max(len(dense), 1), **(meta or {})}
+    t = Trace.from_columns(ft, md, kind=kind, func=func, size=size, goroutine=gor, flags=flags)
+    facts = {"runtime_gc_start_functions": gc_funcs, "instrumented_growths": growths,
+             "instrumented_growths_total": int((new > old).sum()),
+             "tiny_allocs": {names[k]: int(v) for k, v in enumerate(tiny[:-1]) if v},
+             "exec_trace_events": len(et)}
+    return t, facts
+
+
+def apply_profile_truth(res, prof: pprof.Profile) -> None:
+    """Heap bytes and slots per function from the uninstrumented run's memory profile (the
+    instrumented run gives order only); the replayed figures are kept in res.meta."""
+    flat_b, flat_o = prof.flat("alloc_space"), prof.flat("alloc_objects")
+    replayed = {}
+    for i, name in enumerate(res.funcs.name):
+        name = str(name)
+        if name in flat_b:
+            replayed[name] = {"heap_bytes": int(res.out[i, S.O_HEAP_BYTES]), "slots": int(res.out[i, S.O_SLOTS])}
+            res.out[i, S.O_HEAP_BYTES] = flat_b[name]
+            res.out[i, S.O_SLOTS] = flat_o.get(name, 0)
+            res.out[i, S.O_OBJECTS] = res.out[i, S.O_SLOTS] + res.out[i, S.O_TINY]
+    res.meta["order_trace_replayed"] = replayed
+    res.meta["heap_figures"] = "memory profile of the uninstrumented run"
