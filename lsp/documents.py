@@ -123,6 +123,7 @@ class Siblings:
     """The other .go files of a folder, parsed once and re-read when they change on disk."""
 
     RECHECK = 2.0  # seconds between stat() sweeps of one folder
+    MAX_FILES = 3000  # parsed files kept (GOROOT's largest package, runtime, has ~450)
 
     def __init__(self):
         self._files: dict[str, tuple[int, int, SourceFile]] = {}
@@ -184,6 +185,8 @@ class Siblings:
             return None
         f = SourceFile.parse(p, source)
         self._files[p] = (st.st_mtime_ns, st.st_size, f)
+        while len(self._files) > self.MAX_FILES:  # bounded memory: forget the oldest parsed files
+            self._files.pop(next(iter(self._files)))
         return f
 
 
