@@ -81,6 +81,8 @@ def count_valid_at(ctx: Context, loop: Node, stmt: Node) -> bool:
     between = [s for s in block.named_children if stmt.end_byte <= s.start_byte < loop.start_byte] if block else []
     for ident in loop_operand_idents(loop):
         decl = resolve(ident, ctx.source)
+        if decl is not None and loop.start_byte <= decl.name_node.start_byte < loop.end_byte:
+            continue  # the loop's own counter
         if decl is not None and decl.kind not in ("param", "result") and not decl.kind.startswith("package"):
             if decl.statement.start_byte >= stmt.start_byte:
                 return False

@@ -25,6 +25,26 @@ class TripCount:
     expr: str  # Go expression giving the count, valid before the loop: "len(xs)", "n", "n-i0"
     kind: str  # "slice" | "array" | "string" | "map" | "int" | "counter"
 
+    @property
+    def never_negative(self) -> bool:
+        """A len(...) or a literal: safe as a capacity. `n` in `for i := 0; i < n; i++` may
+        be negative (the loop then runs zero times, but make/Grow would panic)."""
+        return self.kind in ("slice", "array", "string", "map") or self.expr.isdigit()
+
+
+def constant_count(ctx: Context, trip: TripCount) -> int | None:
+    """The trip count's value when it is an integer literal or a package constant."""
+    from .decls import package_decls
+    from .types import sizer
+
+    if trip.expr.isdigit():
+        return int(trip.expr)
+    decls = package_decls(ctx.package)
+    decl = decls.values.get(trip.expr)
+    if decl is None or decl.kind != "package-const" or decl.value_node is None:
+        return None
+    return sizer(ctx.package).constant(decl.value_node, decls.value_files[trip.expr])
+
 
 @dataclass(frozen=True)
 class LoopInfo:

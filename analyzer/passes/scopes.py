@@ -1,8 +1,9 @@
 """Scopes and declarations: which declaration does an identifier refer to.
 
-This is a syntactic resolver: it walks outward through the enclosing blocks of a
-use and looks for the declaring statement before it, then at the function's
-parameters, then at package level. It does not know about imports' contents.
+This is a syntactic resolver: each local declaration is visible from the end of its
+declaring statement to the end of its block (parameters: the function body; range
+variables: the loop body), as the Go spec scopes them; names not declared locally
+fall back to package level. It does not know about imports' contents.
 """
 
 from __future__ import annotations
@@ -114,85 +115,151 @@ def parameters(fn: Node, source: bytes) -> list[Decl]:
 def resolve(ident: Node, source: bytes, package_decls: dict[str, Decl] | None = None) -> Decl | None:
     """The declaration `ident` (an identifier use) refers to, or None if not found."""
     name = text(ident, source)
-    node = ident
-    while node.parent is not None:
-        parent = node.parent
-        if parent.type in BLOCK_KINDS or parent.type == "source_file":
-            # Declaring statements before `node` in this block, nearest first.
-            for start, decls in reversed(_block_decls(parent, source)):
-                if start >= node.start_byte:
-                    continue
-                for decl in decls:
-                    if decl.name == name:
-                        return decl
-        elif parent.type == "for_statement":
-            decl = _loop_variable(parent, name, source)
-            if decl is not None and node.type == "block":
-                return decl
-        elif parent.type in FUNCTION_KINDS:
-            for decl in parameters(parent, source):
-                if decl.name == name:
-                    return decl
-        elif parent.type in ("type_switch_statement",) and node.type != "expression_list":
-            alias = parent.child_by_field_name("alias")
-            if alias is not None and any(text(a, source) == name for a in alias.named_children):
-                return None  # a type-switch binding: type differs per case
-        if parent.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
-            # `if x := f(); cond {…}`: the initializer's names are visible in the rest of the statement.
-            init = parent.child_by_field_name("initializer")
-            if init is not None and init != node and node.start_byte >= init.end_byte:
-                for decl in declared_in_statement(init, source):
-                    if decl.name == name:
-                        return decl
-        node = parent
-    if package_decls is not None:
-        return package_decls.get(name)
-    return None
+    found = _file_scopes(ident, source).lookup(name, ident.start_byte)
+    if found is _TYPE_SWITCH:
+        return None  # a type-switch binding: its type differs per case
+    if found is not None:
+        return found
+    return package_decls.get(name) if package_decls is not None else None
 
 
-_DECLARING = ("short_var_declaration", "var_declaration", "const_declaration")
-_BLOCK_CACHE: dict[tuple, list[tuple[int, list[Decl]]]] = {}
+# A type-switch binding (`switch v := x.(type)`) shadows outer names but has no single type.
+_TYPE_SWITCH = object()
+
+SCOPE_QUERY = """
+(short_var_declaration) @decl
+(var_declaration) @decl
+(const_declaration) @decl
+(function_declaration) @func
+(method_declaration) @func
+(func_literal) @func
+(range_clause) @range
+(type_switch_statement) @typeswitch
+(receive_statement) @receive
+"""
 
 
-def _block_decls(block: Node, source: bytes) -> list[tuple[int, list[Decl]]]:
-    """(start byte, declarations) of the declaring statements directly in `block`, in order;
-    memoised, since resolving every identifier of a file walks the same blocks again and again."""
-    key = (block.id, block.start_byte, block.end_byte, len(source), hash(source))
-    found = _BLOCK_CACHE.get(key)
-    if found is None:
-        found = [(stmt.start_byte, declared_in_statement(stmt, source))
-                 for stmt in block.named_children if stmt.type in _DECLARING]
-        if len(_BLOCK_CACHE) >= 2048:  # bounded: cached nodes keep their tree alive
-            for old in list(_BLOCK_CACHE)[:512]:
-                del _BLOCK_CACHE[old]
-        _BLOCK_CACHE[key] = found
-    return found
+class FileScopes:
+    """Every local declaration of one file with the byte range where it is visible.
+
+    Built once per file from one query: a use resolves to the visible declaration of
+    its name that starts last (the innermost), with no walk up the tree per use.
+    """
+
+    def __init__(self, root: Node, source: bytes):
+        self.source = source
+        self.root = root
+        self._by_name: dict[str, list[tuple[int, int, object]]] = {}
+        self._declared: set[tuple[int, str]] = set()  # (block end, name): for `a, err :=` reuse
+        from ..parsing import captures, inline_query
+
+        found = captures(inline_query(SCOPE_QUERY), root)
+        for node in found.get("func", []):
+            self._function(node)
+        for node in sorted(found.get("decl", []), key=lambda n: n.start_byte):
+            self._statement(node)
+        for node in found.get("range", []):
+            self._range(node)
+        for node in found.get("typeswitch", []):
+            self._type_switch(node)
+        for node in found.get("receive", []):
+            self._receive(node)
+        for bindings in self._by_name.values():
+            bindings.sort(key=lambda b: b[0])
+
+    def owns(self, node: Node) -> bool:
+        """Whether `node` is in this tree (nodes of different trees never compare equal)."""
+        return self.root.descendant_for_byte_range(node.start_byte, node.end_byte) == node
+
+    def lookup(self, name: str, offset: int):
+        best = None
+        for start, end, decl in self._by_name.get(name, ()):
+            if start > offset:
+                break
+            if offset < end:
+                best = decl  # sorted by start: the last visible one is the innermost
+        return best
+
+    def _add(self, name: str, start: int, end: int, decl) -> None:
+        if name != "_":
+            self._by_name.setdefault(name, []).append((start, end, decl))
+
+    def _function(self, fn: Node) -> None:
+        body = fn.child_by_field_name("body")
+        if body is not None:
+            for decl in parameters(fn, self.source):
+                self._add(decl.name, body.start_byte, body.end_byte, decl)
+
+    def _statement(self, stmt: Node) -> None:
+        parent = stmt.parent
+        if parent is None:
+            return
+        if parent.type == "source_file":  # package level: visible in the whole file
+            for decl in declared_in_statement(stmt, self.source):
+                self._add(decl.name, 0, parent.end_byte, decl)
+            return
+        if parent.type in BLOCK_KINDS:
+            end = parent.end_byte
+        elif parent.type == "for_clause":
+            end = parent.parent.end_byte
+        elif parent.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
+            end = parent.end_byte
+        else:
+            end = parent.end_byte  # labeled statements, case clauses: the enclosing construct
+        for decl in declared_in_statement(stmt, self.source):
+            key = (end, decl.name)
+            if stmt.type == "short_var_declaration" and key in self._declared:
+                continue  # `b, err := …` reuses an err declared earlier in the same block
+            self._declared.add(key)
+            self._add(decl.name, stmt.end_byte, end, decl)
+
+    def _range(self, clause: Node) -> None:
+        loop = clause.parent
+        body = loop.child_by_field_name("body") if loop is not None else None
+        left = clause.child_by_field_name("left")
+        if body is None or left is None or not _is_define(clause):
+            return
+        for ident in left.named_children:
+            decl = Decl(text(ident, self.source), "range", ident, loop, None, clause.child_by_field_name("right"))
+            self._add(decl.name, body.start_byte, body.end_byte, decl)
+
+    def _type_switch(self, stmt: Node) -> None:
+        alias = stmt.child_by_field_name("alias")
+        if alias is not None:
+            for ident in alias.named_children:
+                self._add(text(ident, self.source), alias.end_byte, stmt.end_byte, _TYPE_SWITCH)
+
+    def _receive(self, recv: Node) -> None:
+        """`case v, ok := <-ch:` declares v and ok for the rest of the case."""
+        case = recv.parent
+        left = recv.child_by_field_name("left")
+        if case is None or left is None or not any(c.type == ":=" for c in recv.children):
+            return
+        for ident in left.named_children:
+            decl = Decl(text(ident, self.source), "short", ident, recv, None, recv.child_by_field_name("right"))
+            self._add(decl.name, recv.end_byte, case.end_byte, decl)
 
 
-def _statements_before(block: Node, child: Node) -> list[Node]:
-    out = []
-    for stmt in block.named_children:
-        if stmt.start_byte >= child.start_byte:
-            break
-        out.append(stmt)
-    return out
+_SCOPES: dict[int, FileScopes] = {}
 
 
-def _loop_variable(loop: Node, name: str, source: bytes) -> Decl | None:
-    for clause in loop.named_children:
-        if clause.type == "range_clause":
-            left = clause.child_by_field_name("left")
-            if left is not None and _is_define(clause):
-                for ident in left.named_children:
-                    if text(ident, source) == name:
-                        return Decl(name, "range", ident, loop, None, clause.child_by_field_name("right"))
-        elif clause.type == "for_clause":
-            init = clause.child_by_field_name("initializer")
-            if init is not None:
-                for decl in declared_in_statement(init, source):
-                    if decl.name == name:
-                        return decl
-    return None
+def _file_scopes(node: Node, source: bytes) -> FileScopes:
+    """The scopes of the tree `node` belongs to (memoised per source object, bounded).
+
+    The same bytes may be parsed into a new tree (an editor re-linting unchanged text),
+    so a hit is checked to come from `node`'s own tree before it is used.
+    """
+    scopes = _SCOPES.get(id(source))
+    if scopes is None or scopes.source is not source or not scopes.owns(node):
+        root = node
+        while root.parent is not None:
+            root = root.parent
+        scopes = FileScopes(root, source)
+        _SCOPES.pop(id(source), None)
+        if len(_SCOPES) >= 64:  # cached scopes keep their tree alive
+            _SCOPES.pop(next(iter(_SCOPES)))
+        _SCOPES[id(source)] = scopes
+    return scopes
 
 
 def _is_define(range_clause: Node) -> bool:

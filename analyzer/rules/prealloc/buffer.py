@@ -65,7 +65,7 @@ from ...parsing import inner
 from ...passes import gofmt
 from ...passes.fills import assigns, declared_before_in_block, innermost_loop, is_conditional, line_indent, \
     string_literal_bytes
-from ...passes.loops import LOOPS, LoopInfo
+from ...passes.loops import LOOPS, LoopInfo, constant_count
 from ...passes.scopes import Decl, enclosing_function, resolve
 from ...passes.typeof import kind_of
 from ...passes.decls import package_decls
@@ -244,8 +244,8 @@ def _check(ctx: Context, loop: LoopInfo, decl: Decl, kind: str, writes: list[Nod
                            f"consider {name}.Grow({grow_arg}) before the loop if most iterations write",
                            severity=Severity.INFO, data={"var": name, "grow": grow_arg})
     indent = line_indent(ctx.source, loop.node.start_byte)
-    value = _count_value(ctx, loop)
-    safe = _non_negative(loop) or (value is not None and value >= 0)
+    value = constant_count(ctx, loop.trip)
+    safe = loop.trip.never_negative or (value is not None and value >= 0)
     fix = Fix(f"Call {name}.Grow({grow_arg}) before the loop",
               (Edit(loop.node.start_byte, loop.node.start_byte, f"{name}.Grow({grow_arg})\n{indent}"),),
               Applicability.SAFE if safe else Applicability.UNSAFE)
@@ -279,22 +279,6 @@ def _statement_of(call: Node) -> Node:
     while node.parent is not None and node.parent.type not in ("block", "statement_list"):
         node = node.parent
     return node
-
-
-def _non_negative(loop: LoopInfo) -> bool:
-    return loop.trip.kind in ("slice", "array", "string", "map") or loop.trip.expr.isdigit()
-
-
-def _count_value(ctx: Context, loop: LoopInfo) -> int | None:
-    """The trip count's value when it is an integer literal or a package constant."""
-    expr = loop.trip.expr
-    if expr.isdigit():
-        return int(expr)
-    decls = package_decls(ctx.package)
-    decl = decls.values.get(expr)
-    if decl is None or decl.kind != "package-const" or decl.value_node is None:
-        return None
-    return sizer(ctx.package).constant(decl.value_node, decls.value_files[expr])
 
 
 def _estimate(n: int | None, const: int | None, kind: str, has_terms: bool) -> Estimate | None:

@@ -38,10 +38,12 @@ func squares(xs []int) []int {
 ```
 
 ## Fix safety
-The fix replaces the declaration with `make([]T, 0, count)`. It is safe, except that a
-`var s []T` that stayed nil when the loop ran zero times becomes an empty non-nil slice;
-when the function compares the slice with nil or hands it to an encoder or
-`reflect.DeepEqual`, where that difference shows, the fix is marked unsafe.
+The fix replaces the declaration with `make([]T, 0, count)`. It is safe when the count is
+a `len(...)` or a non-negative constant. It is unsafe when the count is a variable such as
+`n` in `for i := 0; i < n; i++`: a negative `n` runs the loop zero times but makes `make`
+panic. It is also unsafe when a `var s []T` that stayed nil when the loop ran zero times
+would become an empty non-nil slice and the function compares the slice with nil or
+hands it to an encoder or `reflect.DeepEqual`, where that difference shows.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ from ...context import Context
 from ...model import Applicability, Edit, Finding, Fix, FixAvailability, Severity
 from ...parsing import inner
 from ...passes.appends import LoopAppend, single_appends, used_between
-from ...passes.scopes import enclosing_function, identifiers_in, resolve
+from ...passes.fills import count_valid_at
+from ...passes.loops import constant_count
+from ...passes.scopes import enclosing_function, identifiers_in
 from ...rule import Rule
 
 NIL_OBSERVERS = re.compile(r"(Marshal|Encode|DeepEqual)\w*$")
@@ -78,9 +82,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         make = f"make([]{elem_type}, 0, {trip.expr})"
         fixes = ()
-        if _count_valid_at(ctx, trip.expr, app):
+        if count_valid_at(ctx, app.loop.node, app.decl.statement):
             new_text = f"{app.name} := {make}" if replace_node.type == "var_declaration" else make
-            applicability = Applicability.UNSAFE if _nil_observed(ctx, app) else Applicability.SAFE
+            value = constant_count(ctx, trip)
+            may_panic = not (trip.never_negative or (value is not None and value >= 0))
+            applicability = Applicability.UNSAFE if may_panic or _nil_observed(ctx, app) else Applicability.SAFE
             fixes = (Fix(f"Preallocate with {make}", (Edit(replace_node.start_byte, replace_node.end_byte, new_text),),
                          applicability),)
         yield ctx.finding(RULE, app.statement,
@@ -121,37 +127,6 @@ def _capacityless_declaration(ctx: Context, app: LoopAppend) -> tuple[str, Node]
         if len(args) == 2 and args[0].type == "slice_type" and ctx.text(args[1]) == "0":
             return ctx.text(args[0].child_by_field_name("element")), value
     return None
-
-
-def _count_valid_at(ctx: Context, expr: str, app: LoopAppend) -> bool:
-    """Every variable in the count expression is declared before the slice's declaration."""
-    for ident in _loop_operand_idents(ctx, app):
-        decl = resolve(ident, ctx.source)
-        if decl is not None and decl.kind not in ("param", "result") and not decl.kind.startswith("package"):
-            if decl.statement.start_byte >= app.decl.statement.start_byte:
-                return False
-    return True
-
-
-def _loop_operand_idents(ctx: Context, app: LoopAppend) -> list[Node]:
-    clause = next(c for c in app.loop.node.named_children if c.type in ("range_clause", "for_clause"))
-    parts = [clause.child_by_field_name("right")] if clause.type == "range_clause" else [
-        clause.child_by_field_name("condition"), clause.child_by_field_name("initializer")]
-    out = []
-    for part in parts:
-        stack = [part] if part is not None else []
-        while stack:
-            n = stack.pop()
-            if n.type == "identifier":
-                out.append(n)
-            elif n.type == "short_var_declaration":
-                stack.append(n.child_by_field_name("right"))
-                continue
-            if n.type != "selector_expression":
-                stack.extend(n.named_children)
-            else:
-                stack.append(n.child_by_field_name("operand"))
-    return out
 
 
 def _nil_observed(ctx: Context, app: LoopAppend) -> bool:
