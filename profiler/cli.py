@@ -29,6 +29,20 @@ def add_parser(subparsers) -> None:
     r = sub.add_parser("replay", help="replay a trace file (.npz)")
     r.add_argument("trace", metavar="TRACE.npz")
     common(r)
+    _outputs(r)
+
+    est = sub.add_parser("estimate", help="static estimate from the source: the analyzer's allocation sites "
+                         "and call graph, replayed through the same model (no Go toolchain needed)")
+    est.add_argument("target", metavar="FILE[:FUNC]")
+    est.add_argument("--param", action="append", default=[], metavar="NAME=N",
+                     help="a length or loop trip count (e.g. items=500, n=1000, ops=1000, depth=32, "
+                          "'len(x.Name)=12', 'if:COND=0.5'); unknown ones default to 100 and are listed")
+    est.add_argument("--apply-fixes", action="store_true",
+                     help="also estimate the code after goperf's quick fixes and print the saving per function")
+    est.add_argument("--safe-fixes-only", action="store_true", help="with --apply-fixes: skip unsafe fixes")
+    est.add_argument("--save-trace", default=None, metavar="FILE.npz")
+    common(est)
+    _outputs(est)
 
     rec = sub.add_parser("run", help="run a package's benchmarks (or tests) and replay what they allocated",
                          usage="goperf profile run [PKG] [-bench RE | -run RE] [options] [-- test binary flags]")
@@ -38,6 +52,15 @@ def add_parser(subparsers) -> None:
     rec.add_argument("argv", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     common(rec)
     p.set_defaults(run=run)
+
+
+def _outputs(sp) -> None:
+    sp.add_argument("--pprof", default=None, metavar="FILE.pb.gz",
+                    help="also write a profile.proto (go tool pprof -top FILE) of the figures")
+    sp.add_argument("--plot", default=None, metavar="FILE[.png|.html]",
+                    help="heap over time with GC cycles marked, and stack size (no suffix: both files)")
+    sp.add_argument("--report", nargs="?", const="", default=None, metavar="PATH",
+                    help="write the language server's report (default: goperf-profile.json in the module root)")
 
 
 def _run_options(sp, positional: bool = False) -> None:
@@ -105,7 +128,7 @@ def _emit(args, results: list) -> None:
                     con.rule(title)
                 report.print_table(res, con, args.sort)
                 for k, v in (extra or {}).items():
-                    con.print(f"{k}: {v}")
+                    con.print(f"{k}: {v}", markup=False)
     finally:
         if args.output:
             out.close()
@@ -119,6 +142,75 @@ def _replay_file(args) -> int:
         res = replay(Path(args.trace), _config(args), chunk=args.chunk,
                      progress=lambda done, total: prog.update(task, completed=done, total=total))
     _emit(args, [("", res, None)])
+    _write_outputs(args, res, None, Path(args.trace).resolve().parent, trace_path=Path(args.trace))
+    return 0
+
+
+def _write_outputs(args, res, ops, root: Path, trace=None, trace_path=None) -> None:
+    """--pprof / --plot / --report for replay and estimate."""
+    from rich.console import Console
+    err = Console(stderr=True)
+    if getattr(args, "pprof", None):
+        from . import pprof_out
+        pprof_out.write(args.pprof, res, None)
+        err.print(f"pprof profile: {args.pprof} (go tool pprof -top {args.pprof})")
+    if getattr(args, "plot", None):
+        from . import plots
+        from .trace import Trace
+        t = trace if trace is not None else Trace.load(trace_path)
+        for p in plots.write(args.plot, t, _config(args), title=f"goperf profile: {res.meta.get('source', '')}"):
+            err.print(f"plot: {p}")
+    if getattr(args, "report", None) is not None:
+        from . import report
+        path = Path(args.report) if args.report else root / report.REPORT_FILE
+        report.write_lsp_report(path, res, ops)
+        err.print(f"report for the language server: {path}")
+
+
+def _estimate(args) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+    from . import estimate as E
+    from . import report
+    from .replay import replay
+    target = args.target
+    func = None
+    if ":" in target and not target.endswith(".go"):
+        target, func = target.rsplit(":", 1)
+    params = E.parse_params(args.param)
+    path = Path(target)
+    err = Console(stderr=True)
+    with err.status(f"estimating {args.target}"):
+        est = E.estimate(str(path), func or None, params)
+    if args.save_trace:
+        est.trace.save(args.save_trace)
+    quiet = args.format == "json" or not sys.stderr.isatty()
+    with Progress(transient=True, disable=quiet) as prog:
+        task = prog.add_task("replaying", total=len(est.trace))
+        res = replay(est.trace, _config(args), chunk=args.chunk,
+                     progress=lambda done, total: prog.update(task, completed=done))
+    extra = {"ops": est.ops, "assumed": est.assumed, "unmodelled": est.unmodelled}
+    root = E.module_root(path.parent)
+    if not args.apply_fixes:
+        _emit(args, [(f"static estimate, {est.ops} ops", res, extra)])
+        _write_outputs(args, res, est.ops, root, trace=est.trace)
+        return 0
+    sources, applied = E.fixed_sources(path.parent, unsafe=not args.safe_fixes_only)
+    fixed = E.estimate(str(path), func or None, params, sources=sources)
+    res_fixed = replay(fixed.trace, _config(args), chunk=args.chunk)
+    rows = report.savings(res, res_fixed, est.ops)
+    if args.format == "json":
+        import json
+        doc = {"before": report.to_json(res, args.sort, extra), "after": report.to_json(res_fixed, args.sort),
+               "savings_per_op": rows, "fixes_applied": applied, "ops": est.ops}
+        out = open(args.output, "w") if args.output else sys.stdout
+        out.write(json.dumps(doc, indent=2, default=str) + "\n")
+        if args.output:
+            out.close()
+    else:
+        con = Console(file=open(args.output, "w")) if args.output else Console()
+        report.print_savings(rows, res, res_fixed, est.ops, applied, con)
+    _write_outputs(args, res, est.ops, root, trace=est.trace)
     return 0
 
 
@@ -165,6 +257,13 @@ def _record(args) -> int:
 def run(args) -> int:
     from .trace import TraceError
     try:
+        if args.profile_cmd == "estimate":
+            from .estimate import EstimateError
+            try:
+                return _estimate(args)
+            except EstimateError as e:
+                print(f"goperf profile estimate: {e}", file=sys.stderr)
+                return 2
         if args.profile_cmd == "replay":
             return _replay_file(args)
         if args.profile_cmd == "run":

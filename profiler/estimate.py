@@ -466,9 +466,24 @@ class Interp:
             self.free_all()
             self.emit_on = True
             self.in_bench = True
-            for _ in range(n):
+            # Run the op until two consecutive ops emit identical events, then repeat that op's
+            # events for the remaining ones (state carried across ops, e.g. a slice that keeps
+            # growing, makes them differ and everything is interpreted).
+            done, prev = 0, None
+            while done < n:
+                start = len(self.ev["kind"])
                 self.block(body, env, f)
                 self.free_all()
+                done += 1
+                cur = {k: v[start:] for k, v in self.ev.items()}
+                if prev is not None and cur == prev and done < n:
+                    reps = n - done
+                    if len(self.ev["kind"]) + reps * len(cur["kind"]) > MAX_EVENTS:
+                        raise EstimateError(f"more than {MAX_EVENTS} events: lower ops or the loop parameters")
+                    for k, v in cur.items():
+                        self.ev[k].extend(v * reps)
+                    break
+                prev = cur
             self.emit_on = was
             self.in_bench = False
             return
@@ -1256,3 +1271,12 @@ def fixed_sources(folder: Path, unsafe: bool = True) -> tuple[dict[str, bytes], 
             break
         applied_rules += [f"{fd.rule} {fd.function or ''}".strip() for fd, _ in applied]
     return sources, applied_rules
+
+
+def module_root(folder: Path) -> Path:
+    """The folder holding go.mod above `folder` (the workspace root the editor opens), else `folder`."""
+    d = folder.resolve()
+    for cand in (d, *d.parents):
+        if (cand / "go.mod").exists():
+            return cand
+    return d

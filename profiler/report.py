@@ -65,3 +65,79 @@ def print_table(res: ReplayResult, console=None, sort: str = "heap_bytes", limit
     console.print(f"GOGC={c['gogc']} GOMEMLIMIT={c['memlimit']} stack start={c['stack_start']}"
                   f"{' (adaptive)' if c['adaptive_stack'] else ''}; {tot['events']} events; "
                   f"stack shrinks {tot['stack_shrinks']}; final heap goal {_human(tot['heap_goal'])}")
+
+
+# ---------------------------------------------------------------------- LSP report file
+
+REPORT_FILE = "goperf-profile.json"   # lsp/options.py PROFILE_REPORT: read for code lenses
+
+
+def lsp_report(res: ReplayResult, ops: int | None = None, extra_meta: dict | None = None) -> dict:
+    """The document `lsp/profile.py` reads: rows keyed by "import/path.(*T).Method", per-run figures
+    plus `ops` (the lens divides by it to show per-op values)."""
+    import time
+    from datetime import datetime, timezone
+    doc = to_json(res, "heap_bytes", extra_meta)
+    for row in doc["functions"]:
+        if ops:
+            row["ops"] = int(ops)
+    now = time.time()
+    doc["meta"] = {**doc["meta"], "created": datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="seconds"),
+                   "time": now, "ops": int(ops) if ops else None}
+    return doc
+
+
+def write_lsp_report(path, res: ReplayResult, ops: int | None = None, extra_meta: dict | None = None) -> None:
+    """Write atomically: the language server re-reads the file when its mtime changes."""
+    import os
+    import tempfile
+    doc = lsp_report(res, ops, extra_meta)
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".goperf-profile-", dir=d)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(doc, fh, indent=1, default=str)
+    os.replace(tmp, path)
+
+
+def savings(before: ReplayResult, after: ReplayResult, ops: int = 1) -> list[dict]:
+    """Per function (by name): before, after and saved figures, per op."""
+    def by_name(res):
+        return {str(n): res.out[i] for i, n in enumerate(res.funcs.name)}
+    b, a = by_name(before), by_name(after)
+    out = []
+    for name in sorted(set(b) | set(a)):
+        rb = b.get(name)
+        ra = a.get(name)
+        row = {"function": name}
+        for j, k in enumerate(S.OUT_NAMES):
+            vb = int(rb[j]) if rb is not None else 0
+            va = int(ra[j]) if ra is not None else 0
+            row[k] = vb / ops
+            row[f"{k}_after"] = va / ops
+            row[f"{k}_saved"] = (vb - va) / ops
+        if any(row[f"{k}_saved"] or row[k] for k in S.OUT_NAMES):
+            out.append(row)
+    out.sort(key=lambda r: (-r["heap_bytes_saved"], r["function"]))
+    return out
+
+
+def print_savings(rows: list[dict], before: ReplayResult, after: ReplayResult, ops: int, applied: list[str],
+                  console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    console = console or Console()
+    t = Table(title=f"goperf profile --apply-fixes (per op, {ops} ops)")
+    for col in ("function", "heap before", "after", "saved", "objects before", "after", "saved", "GC saved"):
+        t.add_column(col, justify="left" if col == "function" else "right")
+    for r in rows:
+        t.add_row(r["function"], _human(r["heap_bytes"]), _human(r["heap_bytes_after"]),
+                  _human(r["heap_bytes_saved"]), f"{r['objects']:g}", f"{r['objects_after']:g}",
+                  f"{r['objects_saved']:g}", f"{r['gc_cycles_saved'] * ops:g}")
+    tb, ta = before.totals(), after.totals()
+    t.add_section()
+    t.add_row("total", _human(tb["heap_bytes"] / ops), _human(ta["heap_bytes"] / ops),
+              _human((tb["heap_bytes"] - ta["heap_bytes"]) / ops), f"{tb['objects'] / ops:g}",
+              f"{ta['objects'] / ops:g}", f"{(tb['objects'] - ta['objects']) / ops:g}",
+              f"{tb['gc_cycles'] - ta['gc_cycles']}")
+    console.print(t)
+    console.print(f"fixes applied: {', '.join(applied) or 'none'}")
