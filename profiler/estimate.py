@@ -104,6 +104,7 @@ class Val:
     stackbuf: bool = False               # slice may start in the compiler's 32-B stack buffer
     fields: dict | None = None           # structs/pointers: field name -> Val
     tname: str | None = None             # package type name, for method calls
+    onstack: bool = False                # backing store is still the compiler's stack buffer
 
 
 @dataclass
@@ -332,6 +333,15 @@ class Interp:
             pass
         elif t == "return_statement":
             vals = [self.expr(c, env, f) for c in (s.named_children[0].named_children if s.named_children else [])]
+            for v in vals:
+                if v is not None and v.onstack and v.length:      # runtime.moveSlice at the escape
+                    from goperf.analyzer.costs import roundupsize
+                    el = v.elem or Layout(WORD, WORD)
+                    mem = roundupsize(v.length * el.size, el.has_pointers)
+                    if el.has_pointers:
+                        mem = mem // el.size * el.size
+                    self.alloc(mem, not el.has_pointers)
+                    v.onstack = False
             raise _Return(vals[0] if vals else None)
         elif t == "if_statement":
             init = s.child_by_field_name("initializer")
@@ -958,8 +968,9 @@ class Interp:
             if base.stackbuf and base.cap == 0 and el.size and STACK_TMP_BUF // el.size >= newlen:
                 base.cap = STACK_TMP_BUF // el.size   # the compiler's stack buffer
                 base.stackbuf = False
+                base.onstack = True
             if newlen > base.cap:
-                base.stackbuf = False
+                base.stackbuf = base.onstack = False
                 cap = roundupsize(_next_cap(newlen, base.cap) * el.size, not noscan) // max(el.size, 1)
                 self.alloc(cap * el.size, noscan)
                 base.cap = cap
