@@ -42,10 +42,12 @@ class Package:
 
     files: list[SourceFile]
     _results: dict[str, Any] = field(default_factory=dict)
+    # name -> compute: replaces the pass's own computation (the incremental driver's cached variants)
+    providers: dict[str, Callable[["Package"], Any]] = field(default_factory=dict)
 
     def result(self, name: str, compute: Callable[["Package"], T]) -> T:
         if name not in self._results:
-            self._results[name] = compute(self)
+            self._results[name] = self.providers.get(name, compute)(self)
         return self._results[name]
 
     def file(self, path: str) -> SourceFile | None:
@@ -53,10 +55,16 @@ class Package:
 
 
 class Context:
-    def __init__(self, file: SourceFile, package: Package, config: Config):
+    """`ranges`, when given, narrows what `nodes()` returns (and so what every rule and per-file
+    pass iterates) to the nodes inside those byte ranges: the top-level declarations an edit
+    touched, when the driver re-analyzes a file incrementally (analyzer/incremental.py)."""
+
+    def __init__(self, file: SourceFile, package: Package, config: Config,
+                 ranges: list[tuple[int, int]] | None = None):
         self.file = file
         self.package = package
         self.config = config
+        self.ranges = ranges
         self._results: dict[str, Any] = {}
         self._index: dict[str, list[Node]] | None = None
 
@@ -76,9 +84,15 @@ class Context:
         return parsing.text(node, self.file.source)
 
     def nodes(self, kind: str) -> list[Node]:
-        """All nodes of one kind in this file, in source order (one query run per file)."""
+        """All nodes of one kind in this file (or in `ranges`), in source order (one query run)."""
         if self._index is None:
-            self._index = parsing.captures(parsing.query("index"), self.root)
+            if self.ranges is None:
+                self._index = parsing.captures(parsing.query("index"), self.root)
+            else:
+                self._index = {}
+                for start, end in self.ranges:
+                    for name, nodes in parsing.captures_in(parsing.query("index"), self.root, start, end).items():
+                        self._index.setdefault(name, []).extend(nodes)
             for nodes in self._index.values():
                 nodes.sort(key=lambda n: n.start_byte)
         return self._index.get(kind, [])

@@ -47,20 +47,23 @@ def analyze_file(file: SourceFile, package: Package, config: Config, rules: list
     suppressions = Suppressions(ctx.nodes("comment"), file.source, registry.REDIRECTS)
     out = []
     for rule in rules if rules is not None else enabled_rules(config):
-        try:
-            found = list(rule.check(ctx))
-        except Exception:  # one broken rule must not hide the others' findings
-            print(f"goperf: internal error in {rule.id} on {file.path}:\n{traceback.format_exc()}", file=sys.stderr)
-            continue
-        for finding in found:
-            if finding.severity < config.min_severity:
-                continue
+        for finding in run_rule(rule, ctx):
             row = _row(file.source, finding.start)
             if suppressions.silences(rule.id, rule.peers, row):
                 continue
-            out.append(_vet_fixes(finding, ctx))
+            out.append(_vet_fixes(finding, ctx.root, ctx.nodes("comment")))
     out.sort(key=lambda f: (f.start, f.rule))
     return out
+
+
+def run_rule(rule: Rule, ctx: Context) -> list[Finding]:
+    """One rule's findings at or above the configured severity (before suppressions and fix vetting)."""
+    try:
+        found = list(rule.check(ctx))
+    except Exception:  # one broken rule must not hide the others' findings
+        print(f"goperf: internal error in {rule.id} on {ctx.path}:\n{traceback.format_exc()}", file=sys.stderr)
+        return []
+    return [f for f in found if f.severity >= ctx.config.min_severity]
 
 
 def analyze_source(source: bytes, path: str = "input.go", config: Config | None = None,
@@ -75,14 +78,14 @@ def _row(source: bytes, offset: int) -> int:
     return source.count(b"\n", 0, offset)
 
 
-def _vet_fixes(finding: Finding, ctx: Context) -> Finding:
+def _vet_fixes(finding: Finding, root: Node, comments: list[Node]) -> Finding:
     """Drop fixes that touch broken syntax; downgrade fixes that would delete a comment."""
     kept = []
     for fix in finding.fixes:
         own_edits = [e for e in fix.edits if e.path in (None, finding.path)]
-        if any(_touches_error(ctx.root, e.start, e.end) for e in own_edits):
+        if any(_touches_error(root, e.start, e.end) for e in own_edits):
             continue
-        if fix.applicability is Applicability.SAFE and any(_spans_comment(ctx, e.start, e.end) for e in own_edits):
+        if fix.applicability is Applicability.SAFE and any(_spans_comment(comments, e.start, e.end) for e in own_edits):
             fix = replace(fix, applicability=Applicability.UNSAFE)
         kept.append(fix)
     return replace(finding, fixes=tuple(kept)) if len(kept) != len(finding.fixes) or kept != list(finding.fixes) else finding
@@ -96,5 +99,5 @@ def _touches_error(root: Node, start: int, end: int) -> bool:
     return root.has_error
 
 
-def _spans_comment(ctx: Context, start: int, end: int) -> bool:
-    return any(start < c.start_byte and c.end_byte <= end for c in ctx.nodes("comment")) if end > start else False
+def _spans_comment(comments: list[Node], start: int, end: int) -> bool:
+    return any(start < c.start_byte and c.end_byte <= end for c in comments) if end > start else False

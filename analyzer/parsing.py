@@ -32,6 +32,14 @@ def captures(q: Query, node: Node) -> dict[str, list[Node]]:
     return QueryCursor(q).captures(node)
 
 
+def captures_in(q: Query, node: Node, start: int, end: int) -> dict[str, list[Node]]:
+    """Captures of nodes lying wholly inside [start, end) (the cursor itself yields intersecting ones)."""
+    cursor = QueryCursor(q)
+    cursor.set_byte_range(start, end)
+    return {name: [n for n in nodes if start <= n.start_byte and n.end_byte <= end]
+            for name, nodes in cursor.captures(node).items()}
+
+
 def text(node: Node | None, source: bytes) -> str:
     if node is None:
         return ""

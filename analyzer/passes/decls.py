@@ -31,26 +31,44 @@ def package_decls(pkg: Package) -> PackageDecls:
 
 
 def _collect(pkg: Package) -> PackageDecls:
+    out = PackageDecls({}, {}, {}, {})
+    for f in pkg.files:  # in file order: a later declaration of a name replaces an earlier one
+        types, values, funcs = file_decls(f)
+        out.types.update(types)
+        out.values.update(values)
+        out.value_files.update({name: f for name in values})
+        out.funcs.update(funcs)
+    return out
+
+
+def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dict[str, tuple[Node, SourceFile]]]:
+    """One file's share of the package declarations, memoised on the file (for its tree): a
+    re-analysis after an edit re-reads only the edited file, the siblings' shares are kept."""
+    cached = f.__dict__.get("_decls")
+    if cached is not None and cached[0] is f.tree and cached[1] is f.source:
+        return cached[2]
     from .scopes import receiver_type_name
 
-    out = PackageDecls({}, {}, {}, {})
-    for f in pkg.files:
-        for top in f.tree.root_node.named_children:
-            if top.type == "type_declaration":
-                for spec in top.named_children:
-                    if spec.type in ("type_spec", "type_alias"):
-                        name, t = spec.child_by_field_name("name"), spec.child_by_field_name("type")
-                        if name is not None and t is not None:
-                            n = f.text(name)
-                            out.types[n] = TypeDecl(n, t, f, spec.type == "type_alias")
-            elif top.type in ("var_declaration", "const_declaration"):
-                for decl in declared_in_statement(top, f.source):
-                    kind = "package-var" if top.type == "var_declaration" else "package-const"
-                    out.values[decl.name] = Decl(decl.name, kind, decl.name_node, top, decl.type_node, decl.value_node)
-                    out.value_files[decl.name] = f
-            elif top.type == "function_declaration":
-                out.funcs[f.text(top.child_by_field_name("name"))] = (top, f)
-            elif top.type == "method_declaration":
-                recv = receiver_type_name(top, f.source)
-                out.funcs[f"{recv}.{f.text(top.child_by_field_name('name'))}"] = (top, f)
-    return out
+    types: dict[str, TypeDecl] = {}
+    values: dict[str, Decl] = {}
+    funcs: dict[str, tuple[Node, SourceFile]] = {}
+    for top in f.tree.root_node.named_children:
+        if top.type == "type_declaration":
+            for spec in top.named_children:
+                if spec.type in ("type_spec", "type_alias"):
+                    name, t = spec.child_by_field_name("name"), spec.child_by_field_name("type")
+                    if name is not None and t is not None:
+                        n = f.text(name)
+                        types[n] = TypeDecl(n, t, f, spec.type == "type_alias")
+        elif top.type in ("var_declaration", "const_declaration"):
+            for decl in declared_in_statement(top, f.source):
+                kind = "package-var" if top.type == "var_declaration" else "package-const"
+                values[decl.name] = Decl(decl.name, kind, decl.name_node, top, decl.type_node, decl.value_node)
+        elif top.type == "function_declaration":
+            funcs[f.text(top.child_by_field_name("name"))] = (top, f)
+        elif top.type == "method_declaration":
+            recv = receiver_type_name(top, f.source)
+            funcs[f"{recv}.{f.text(top.child_by_field_name('name'))}"] = (top, f)
+    result = (types, values, funcs)
+    f.__dict__["_decls"] = (f.tree, f.source, result)
+    return result

@@ -8,9 +8,10 @@ fall back to package level. It does not know about imports' contents.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, QueryCursor
 
 from ..parsing import text
 
@@ -142,30 +143,26 @@ SCOPE_QUERY = """
 class FileScopes:
     """Every local declaration of one file with the byte range where it is visible.
 
-    Built once per file from one query: a use resolves to the visible declaration of
-    its name that starts last (the innermost), with no walk up the tree per use.
+    Built lazily, one top-level declaration at a time: package-level vars and consts of the
+    file up front (they are visible everywhere), then the locals of a declaration the first
+    time a use inside it is resolved, from one query over that declaration's byte range. A use
+    resolves to the visible declaration of its name that starts last (the innermost), with no
+    walk up the tree per use. An editor's keystroke thus costs only the declarations it resolves in.
     """
 
     def __init__(self, root: Node, source: bytes):
         self.source = source
         self.root = root
-        self._by_name: dict[str, list[tuple[int, int, object]]] = {}
+        self._package: dict[str, list[tuple[int, int, object]]] = {}
+        self._tops = root.children
+        self._starts = [c.start_byte for c in self._tops]
+        self._local: dict[int, dict[str, list[tuple[int, int, object]]]] = {}  # top index -> name -> bindings
+        self._by_name = self._package
         self._declared: set[tuple[int, str]] = set()  # (block end, name): for `a, err :=` reuse
-        from ..parsing import captures, inline_query
-
-        found = captures(inline_query(SCOPE_QUERY), root)
-        for node in found.get("func", []):
-            self._function(node)
-        for node in sorted(found.get("decl", []), key=lambda n: n.start_byte):
-            self._statement(node)
-        for node in found.get("range", []):
-            self._range(node)
-        for node in found.get("typeswitch", []):
-            self._type_switch(node)
-        for node in found.get("receive", []):
-            self._receive(node)
-        for bindings in self._by_name.values():
-            bindings.sort(key=lambda b: b[0])
+        for top in root.named_children:
+            if top.type in ("var_declaration", "const_declaration", "short_var_declaration"):
+                for decl in declared_in_statement(top, source):
+                    self._add(decl.name, 0, root.end_byte, decl)
 
     def owns(self, node: Node) -> bool:
         """Whether `node` is in this tree (nodes of different trees never compare equal)."""
@@ -173,12 +170,52 @@ class FileScopes:
 
     def lookup(self, name: str, offset: int):
         best = None
-        for start, end, decl in self._by_name.get(name, ()):
+        local = self._locals(offset)
+        for start, end, decl in local.get(name, ()) if local is not None else ():
             if start > offset:
                 break
             if offset < end:
                 best = decl  # sorted by start: the last visible one is the innermost
+        if best is not None:
+            return best
+        for start, end, decl in self._package.get(name, ()):
+            if start <= offset < end:
+                best = decl
         return best
+
+    def _locals(self, offset: int) -> dict[str, list[tuple[int, int, object]]] | None:
+        i = bisect_right(self._starts, offset) - 1
+        if i < 0 or offset >= self._tops[i].end_byte:
+            return None
+        found = self._local.get(i)
+        if found is None:
+            found = self._local[i] = self._build(self._tops[i])
+        return found
+
+    def _build(self, top: Node) -> dict[str, list[tuple[int, int, object]]]:
+        """The local bindings of one top-level declaration."""
+        from ..parsing import inline_query
+
+        self._by_name = {}
+        cursor = QueryCursor(inline_query(SCOPE_QUERY))
+        cursor.set_byte_range(top.start_byte, top.end_byte)
+        found = cursor.captures(top)
+        inside = lambda nodes: [n for n in nodes if top.start_byte <= n.start_byte and n.end_byte <= top.end_byte]
+        for node in inside(found.get("func", [])):
+            self._function(node)
+        for node in sorted(inside(found.get("decl", [])), key=lambda n: n.start_byte):
+            if node.parent is not None and node.parent.type != "source_file":
+                self._statement(node)
+        for node in inside(found.get("range", [])):
+            self._range(node)
+        for node in inside(found.get("typeswitch", [])):
+            self._type_switch(node)
+        for node in inside(found.get("receive", [])):
+            self._receive(node)
+        for bindings in self._by_name.values():
+            bindings.sort(key=lambda b: b[0])
+        out, self._by_name = self._by_name, self._package
+        return out
 
     def _add(self, name: str, start: int, end: int, decl) -> None:
         if name != "_":
