@@ -111,11 +111,11 @@ def replay_chunk(state: ReplayState, ev: dict[str, np.ndarray], frame: np.ndarra
 
     out[:, O_OBJECTS] is filled by `replay` at the end (objects = slots + tiny allocs).
     """
-    from .kernels.alloc import alloc_run
+    from .kernels.events import event_run
     from .kernels.gc import gc_cycle
-    from .kernels.stack import stack_run
     from .kernels.validate import first_bad
     sc = load_sizeclasses()
+    to_class, tiny_mask = _alloc_tables()
     kind, func, size = ev["kind"], ev["func"], ev["size"]
     gor, flags = ev["goroutine"], ev["flags"]
     n = len(kind)
@@ -127,11 +127,11 @@ def replay_chunk(state: ReplayState, ev: dict[str, np.ndarray], frame: np.ndarra
         check_chunk({k: v[bad:bad + 1] for k, v in ev.items()}, nf, len(state.g_alive), base + bad)
     i = 0
     while i < n:
-        j = alloc_run(kind, func, size, flags, i, n, st, state.span_free, out,
-                      sc.class_size, sc.class_nelems, sc.class_npages, sc.to_class8, sc.to_class128)
+        # allocator and stacks in one pass (kernels/events.py), up to the event that starts a GC
+        j = event_run(kind, func, size, gor, flags, i, n, base, st, state.span_free, out,
+                      sc.class_size, sc.class_nelems, sc.class_npages, to_class, tiny_mask,
+                      frame, nosplit, state.g_size, state.g_used, state.g_alive)
         stop = min(j + 1, n)
-        stack_run(kind, func, gor, i, stop, base, st, frame, nosplit,
-                  state.g_size, state.g_used, state.g_alive, out)
         if j < n:
             f = int(func[j])
             gc_cycle(st, state.cfg, state.span_free, state.g_size, state.g_used, state.g_alive,
@@ -141,6 +141,19 @@ def replay_chunk(state: ReplayState, ev: dict[str, np.ndarray], frame: np.ndarra
     if st[S.S_ERRORS]:
         raise TraceError(f"event {int(st[S.S_ERR_INDEX])}: call/return or goroutine start/end "
                          f"out of order ({int(st[S.S_ERRORS])} such events so far)")
+
+
+_TABLES: tuple | None = None
+
+
+def _alloc_tables() -> tuple[np.ndarray, np.ndarray]:
+    """The allocator kernel's flat class table and tiny alignment masks (built once)."""
+    global _TABLES
+    if _TABLES is None:
+        from .kernels.events import class_table, tiny_mask_table
+        sc = load_sizeclasses()
+        _TABLES = (class_table(sc.to_class8, sc.to_class128), tiny_mask_table())
+    return _TABLES
 
 
 def _writable(ev: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
