@@ -32,6 +32,7 @@ sequences on GOROOT and testdata files.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from bisect import bisect_right
@@ -43,7 +44,7 @@ from tree_sitter import Node
 from . import driver, parsing, registry
 from .config import Config
 from .context import Context, Package, SourceFile
-from .model import Finding
+from .model import Edit, Finding, Fix, Related
 from .passes import funcs as funcs_pass
 from .passes.decls import package_decls
 from .passes.scopes import receiver_type_name
@@ -51,8 +52,8 @@ from .rule import Rule
 from .suppress import Suppressions
 
 FUNCTION_KINDS = ("function_declaration", "method_declaration")
-COMMENTS = parsing.inline_query("(comment) @comment")
 POINTER_FIELDS = parsing.inline_query("(field_declaration type: (pointer_type)) @field")
+COMMENT_START = re.compile(rb"//|/\*")
 WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 LINE_REF = re.compile(r"\bline (\d+)")
 
@@ -89,6 +90,7 @@ class _State:
     entries: dict[str, list[_Entry]]  # rule id -> entries, in the rule's order
     funcs: _Funcs | None = None
     full: bool = True  # how this state was computed (for tests and stats)
+    memo: dict = field(default_factory=dict)  # what the rule triggers derived from the file, carried over
 
 
 @dataclass
@@ -145,14 +147,35 @@ def _full(file: SourceFile, package: Package, config: Config, rules: list[Rule])
 
 
 def _publish(state: _State, rules: list[Rule], file: SourceFile, comments: list[Node]) -> list[Finding]:
+    out = []
+    if b"goperf:ignore" not in file.source and b"nolint" not in file.source:
+        for rule in rules:  # no directive anywhere: nothing is silenced
+            out.extend(e.vetted for e in state.entries[rule.id])
+        out.sort(key=lambda f: (f.start, f.rule))
+        return out
     suppressions = Suppressions(comments, file.source, registry.REDIRECTS)
     starts = [0] + [m.end() for m in re.finditer(b"\n", file.source)]
-    out = []
     for rule in rules:
         for e in state.entries[rule.id]:
             if not suppressions.silences(rule.id, rule.peers, bisect_right(starts, e.raw.start) - 1):
                 out.append(e.vetted)
     out.sort(key=lambda f: (f.start, f.rule))
+    return out
+
+
+def _comments(file: SourceFile) -> list[Node]:
+    """The file's comment nodes, in order: what the comment query finds, located from the
+    `//` and `/*` in the text (a descendant lookup each) instead of a query over the whole tree."""
+    root = file.tree.root_node
+    out: list[Node] = []
+    last = -1
+    for m in COMMENT_START.finditer(file.source):
+        if m.start() < last:
+            continue
+        n = root.descendant_for_byte_range(m.start(), m.start() + 2)
+        if n is not None and n.type == "comment" and n.start_byte == m.start():
+            out.append(n)
+            last = n.end_byte
     return out
 
 
@@ -441,15 +464,15 @@ def _incremental(prev: _State, file: SourceFile, package: Package, config: Confi
 
     ctx = Context(file, package, config, ranges=new_ranges)
     full_ctx: Context | None = None
-    comments = parsing.captures(COMMENTS, file.tree.root_node).get("comment", [])
-    comments.sort(key=lambda n: n.start_byte)
+    comments = _comments(file)
     root = file.tree.root_node
     old_bodies = [old_src[s:e] for s, e in old_ranges]
     new_bodies = [new_src[s:e] for s, e in new_ranges]
     entries: dict[str, list[_Entry]] = {}
+    memo = dict(prev.memo)
     for rule in rules:
         whole = _WHOLE_FILE.get(rule.id)
-        if whole is not None and whole(prev, file, old_bodies, new_bodies, old_ranges):
+        if whole is not None and whole(prev, file, old_bodies, new_bodies, old_ranges, new_ranges, memo):
             if full_ctx is None:
                 full_ctx = Context(file, package, config)
             entries[rule.id] = [_Entry(f, driver._vet_fixes(f, root, comments)) for f in driver.run_rule(rule, full_ctx)]
@@ -464,7 +487,7 @@ def _incremental(prev: _State, file: SourceFile, package: Package, config: Confi
                 kept.append(_Entry(f, driver._vet_fixes(f, root, comments)))
         kept.sort(key=lambda e: e.raw.start)  # (the publish sort orders ties by rule; within a rule, stable)
         entries[rule.id] = kept
-    state = _State(file, others, config, prev.rules, entries, funcs, full=False)
+    state = _State(file, others, config, prev.rules, entries, funcs, full=False, memo=memo)
     return state, _publish(state, rules, file, comments)
 
 
@@ -474,24 +497,41 @@ def _no_summaries(pkg: Package):
 
 def _shift_entry(e: _Entry, edit: _Edit, dirty_old: list[tuple[int, int]], root: Node,
                  comments: list[Node]) -> _Entry:
-    raw = _shift(e.raw, edit)
-    own = [x for fix in e.raw.fixes for x in fix.edits if x.path in (None, e.raw.path)]
-    if any(s <= x.end and x.start <= t for x in own for s, t in dirty_old):
+    if e.raw.fixes and any(s <= x.end and x.start <= t for fix in e.raw.fixes for x in fix.edits
+                           if x.path in (None, e.raw.path) for s, t in dirty_old):
+        raw = _shift(e.raw, edit)
         return _Entry(raw, driver._vet_fixes(raw, root, comments))  # its fix touches the edit: vet again
-    return _Entry(raw, _shift(e.vetted, edit))
+    raw = _shift(e.raw, edit)
+    return _Entry(raw, raw if e.vetted is e.raw else _shift(e.vetted, edit))
 
 
 def _shift(f: Finding, edit: _Edit) -> Finding:
-    if edit.delta == 0 and edit.line_delta == 0:
+    """`f` with its offsets (and quoted line numbers) moved by the edit; `f` itself if none move."""
+    if edit.line_delta == 0 and (edit.delta == 0 or _last_offset(f) < edit.start):
         return f
-    own = (None, f.path)
-    fixes = tuple(replace(fix, title=edit.shift_lines(fix.title), edits=tuple(
-        replace(x, start=edit.shift(x.start), end=edit.shift(x.end)) if x.path in own else x for x in fix.edits))
-        for fix in f.fixes)
-    related = tuple(replace(r, start=edit.shift(r.start), end=edit.shift(r.end), message=edit.shift_lines(r.message))
-                    for r in f.related)
-    return replace(f, start=edit.shift(f.start), end=edit.shift(f.end), fixes=fixes, related=related,
-                   message=edit.shift_lines(f.message), explain=edit.shift_lines(f.explain))
+    shift, lines = edit.shift, edit.shift_lines
+    out = copy.copy(f)
+    out.start, out.end = shift(f.start), shift(f.end)
+    if f.fixes:
+        out.fixes = tuple(Fix(lines(fix.title), tuple(
+            Edit(shift(x.start), shift(x.end), x.new_text, x.path) if x.path is None or x.path == f.path else x
+            for x in fix.edits), fix.applicability) for fix in f.fixes)
+    if f.related:
+        out.related = tuple(Related(shift(r.start), shift(r.end), lines(r.message)) for r in f.related)
+    if edit.line_delta:
+        out.message, out.explain = lines(f.message), lines(f.explain)
+    return out
+
+
+def _last_offset(f: Finding) -> int:
+    last = f.end
+    for fix in f.fixes:
+        for x in fix.edits:
+            if x.path is None or x.path == f.path:
+                last = max(last, x.end)
+    for r in f.related:
+        last = max(last, r.end)
+    return last
 
 
 # ---------------------------------------------------------------------------- rules reading other bodies
@@ -501,18 +541,33 @@ def _words(chunks: list[bytes]) -> set[bytes]:
     return {w for c in chunks for w in WORD.findall(c)}
 
 
-def _pointer_field_reads(prev: _State, file: SourceFile, old: list[bytes], new: list[bytes], old_ranges) -> bool:
+def _pointer_fields(f: SourceFile, ranges: list[tuple[int, int]] | None) -> tuple[set[bytes], set[bytes]]:
+    """Names of the pointer-typed struct fields in `f` (or in `ranges` of it), and their structs' names."""
+    names: set[bytes] = set()
+    types: set[bytes] = set()
+    root = f.tree.root_node
+    found = [n for s, e in ranges for n in parsing.captures_in(POINTER_FIELDS, root, s, e).get("field", [])] \
+        if ranges is not None else parsing.captures(POINTER_FIELDS, root).get("field", [])
+    for fd in found:
+        names.update(f.source[n.start_byte:n.end_byte] for n in fd.children_by_field_name("name"))
+        spec = fd.parent.parent.parent if fd.parent is not None and fd.parent.parent is not None else None
+        if spec is not None and spec.type == "type_spec" and spec.child_by_field_name("name") is not None:
+            types.add(parsing.text(spec.child_by_field_name("name"), f.source).encode())
+    return names, types
+
+
+def _pointer_field_reads(prev: _State, file: SourceFile, old: list[bytes], new: list[bytes], old_ranges,
+                         new_ranges, memo: dict) -> bool:
     """mutex/pointer-field reads, for each pointer field of the file's structs, every selector,
     keyed element and field declaration of that name and every positional literal of the
     struct type: a dirty declaration that mentions neither cannot change its findings."""
-    names: set[bytes] = set()
-    types: set[bytes] = set()
-    for f in (prev.file, file):
-        for fd in parsing.captures(POINTER_FIELDS, f.tree.root_node).get("field", []):
-            names.update(f.source[n.start_byte:n.end_byte] for n in fd.children_by_field_name("name"))
-            spec = fd.parent.parent.parent if fd.parent is not None and fd.parent.parent is not None else None
-            if spec is not None and spec.type == "type_spec" and spec.child_by_field_name("name") is not None:
-                types.add(parsing.text(spec.child_by_field_name("name"), f.source).encode())
+    if "pointer-fields" not in memo:
+        memo["pointer-fields"] = _pointer_fields(prev.file, None)
+    names, types = memo["pointer-fields"]  # the old file's, plus what the edited declarations add
+    more_names, more_types = _pointer_fields(file, new_ranges)
+    if not more_names <= names or not more_types <= types:
+        names, types = names | more_names, types | more_types
+        memo["pointer-fields"] = (names, types)
     if not names:
         return False
     words = _words(old + new)
@@ -521,19 +576,18 @@ def _pointer_field_reads(prev: _State, file: SourceFile, old: list[bytes], new: 
     return any(re.search(rb"\b" + re.escape(t) + rb"\s*\{", c) for t in types for c in old + new)
 
 
-def _loop_temporary_reads(prev: _State, file: SourceFile, old: list[bytes], new: list[bytes], old_ranges) -> bool:
+def _loop_temporary_reads(prev: _State, file: SourceFile, old: list[bytes], new: list[bytes], old_ranges,
+                          new_ranges, memo: dict) -> bool:
     """loop/temporary reads the call sites of the file's functions, every word of the package (to
     name a new package var) and the names earlier findings took: whole file when the file has
     findings of it elsewhere, or a dirty declaration mentions one of the file's functions."""
     if any(not any(s <= e.raw.start < t for s, t in old_ranges) for e in prev.entries.get("loop/temporary", ())):
         return True
-    names = {_key(n, file.source).rsplit(".", 1)[-1].encode() for n in file.tree.root_node.children
-             if n.type in FUNCTION_KINDS}
-    bodies = []
-    for chunk_list, f in ((old, prev.file), (new, file)):
-        for chunk in chunk_list:
-            bodies.append(chunk[chunk.find(b"{"):] if b"{" in chunk else chunk)
-    return bool(_words(bodies) & names)
+    if "function-names" not in memo:  # (the file's functions keep their names in an incremental run)
+        memo["function-names"] = {_key(n, prev.file.source).rsplit(".", 1)[-1].encode()
+                                  for n in prev.file.tree.root_node.children if n.type in FUNCTION_KINDS}
+    bodies = [chunk[chunk.find(b"{"):] if b"{" in chunk else chunk for chunk in old + new]
+    return bool(_words(bodies) & memo["function-names"])
 
 
 _WHOLE_FILE: dict[str, Callable[..., bool]] = {

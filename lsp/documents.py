@@ -29,7 +29,7 @@ from tree_sitter import Point, Tree
 from goperf.analyzer import parsing
 from goperf.analyzer.config import Config
 from goperf.analyzer.context import Package, SourceFile
-from goperf.analyzer.driver import analyze_file
+from goperf.analyzer.incremental import IncrementalFile
 from goperf.analyzer.model import Finding
 
 from . import convert
@@ -51,6 +51,7 @@ class Analysis:
     diagnostics: list[lsp.Diagnostic]
     config: Config | None = None
     skipped: str | None = None  # why the file was not analyzed (too large, not Go, ...)
+    file: SourceFile | None = None  # what was analyzed: other documents' analyses use it as a sibling
     when: float = field(default_factory=time.time)
 
 
@@ -70,6 +71,7 @@ class Document:
         self.analyzed_version: int | None = None
         self.task: asyncio.Task | None = None
         self.fresh = asyncio.Event()
+        self.analyzer = IncrementalFile()  # owned by the worker: re-runs rules only where edits landed
 
     @property
     def lines(self) -> Lines:
@@ -300,6 +302,7 @@ class Scheduler:
         if snap.skipped is not None or snap.config is None:
             doc.tree = None
             doc.pending = None  # the next analyzed version parses from scratch
+            doc.analyzer.reset()
             return Analysis(snap.version, lines, None, [], [], snap.config, skipped=snap.skipped)
         tree = doc.tree
         if tree is not None and snap.edits is not None:
@@ -315,19 +318,19 @@ class Scheduler:
         # A fresh bytes object per analysis: analyzer passes memoise per source object
         # (passes/scopes.py), and a re-analysis of unchanged text has a new tree.
         file = SourceFile(doc.path, bytes(bytearray(snap.text)), tree)
-        overrides = {
-            d.path: SourceFile(d.path, d.result.lines.text, d.result.tree)
+        overrides = {  # the same objects from run to run, so the incremental analyzer can reuse its work
+            d.path: d.result.file
             for d in list(self.docs.values())
-            if d is not doc and d.result is not None and d.result.tree is not None
+            if d is not doc and d.result is not None and d.result.file is not None
         }
         package = Package([file, *self.siblings.files(doc.path, snap.config.tests, overrides)])
-        findings = self.adjust([f for f in analyze_file(file, package, snap.config) if f.path == doc.path])
+        findings = self.adjust([f for f in doc.analyzer.analyze(file, package, snap.config) if f.path == doc.path])
         self.analysis_count += 1
         if doc.closed:
             return None
         codec = self.codec()
         diagnostics = [convert.diagnostic(f, lines, codec, doc.uri, i) for i, f in enumerate(findings)]
-        return Analysis(snap.version, lines, tree, findings, diagnostics, snap.config)
+        return Analysis(snap.version, lines, tree, findings, diagnostics, snap.config, file=file)
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
