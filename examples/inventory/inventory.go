@@ -8,7 +8,6 @@ import (
 	"io"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -79,16 +78,21 @@ func TotalValue(items []Item) float64 {
 	return total
 }
 
-// CSV renders the items as comma-separated lines.
+// CSV renders one stock flag per item, comma-separated: 1 in stock, 0 out.
 func CSV(items []Item) string {
 	var buf bytes.Buffer
 	for i := range items {
-		buf.WriteString(items[i].SKU)
-		buf.WriteByte(',')
-		buf.WriteString(strconv.Itoa(items[i].Quantity))
-		buf.WriteByte('\n')
+		buf.WriteByte(stockFlag(items[i].Quantity))
+		buf.WriteString(",")
 	}
 	return buf.String()
+}
+
+func stockFlag(quantity int) byte {
+	if quantity > 0 {
+		return '1'
+	}
+	return '0'
 }
 
 // Labels joins the names for a shelf label.

@@ -11,7 +11,9 @@ do not change in the loop (`len(sep)`), `strconv.Itoa` (at most 20), and `fmt.Fp
 with a literal format whose verbs are `%d`, `%c`, `%t` or `%s` of such strings. Buffers
 that already have a capacity or a `Grow`, that are reset, read from or handed on in the
 loop, loops that can `break` or `return`, and writes in nested loops are left alone.
-When a write is conditional the finding is a hint without a fix.
+When a write is conditional, or its size is only an upper bound (`WriteRune`,
+`strconv.Itoa`, `%d`), the finding is a hint without a fix: reserving the bound could
+cost more memory than the growth it saves.
 
 ## Why is this bad?
 Both types keep their bytes in one slice that doubles whenever it is full: writing n
@@ -42,9 +44,8 @@ func csvRow(n int) string {
 ```
 
 ## Fix safety
-The fix inserts `b.Grow(count * bytes)` before the loop. Growing never changes what the
-buffer holds. The estimate may be an upper bound (`WriteRune`, `strconv.Itoa`), which
-reserves more memory than the loop writes. `Grow` panics on a negative argument, so the
+The fix inserts `b.Grow(count * bytes)` before the loop, only when the bytes written are
+known exactly. Growing never changes what the buffer holds. `Grow` panics on a negative argument, so the
 fix is safe only when the count cannot be negative (a `len(...)` or a literal); a count
 such as `n` in `for i := 0; i < n; i++`, which may be negative when the loop runs zero
 times, makes the fix unsafe.
@@ -242,6 +243,11 @@ def _check(ctx: Context, loop: LoopInfo, decl: Decl, kind: str, writes: list[Nod
         return ctx.finding(RULE, writes[0],
                            f"{name} ({type_name}) grows as this loop writes up to {grow_arg} bytes; "
                            f"consider {name}.Grow({grow_arg}) before the loop if most iterations write",
+                           severity=Severity.INFO, data={"var": name, "grow": grow_arg})
+    if size.bounded:  # an upper bound (numbers, runes) would reserve memory the loop may never use
+        return ctx.finding(RULE, writes[0],
+                           f"{name} ({type_name}) grows by doubling while this loop writes at most {grow_arg} bytes; "
+                           f"if typical writes come close to that bound, call {name}.Grow before the loop",
                            severity=Severity.INFO, data={"var": name, "grow": grow_arg})
     indent = line_indent(ctx.source, loop.node.start_byte)
     value = constant_count(ctx, loop.trip)
