@@ -38,7 +38,6 @@ from goperf.analyzer.context import Package, SourceFile
 from goperf.analyzer.parsing import inner
 from goperf.analyzer.passes.decls import package_decls
 from goperf.analyzer.passes.funcs import package_funcs
-from goperf.analyzer.passes.scopes import receiver_type_name
 from goperf.analyzer.passes.types import Layout, sizer
 
 from . import schema as S
@@ -148,10 +147,6 @@ def load_package(folder: Path, sources: dict[str, bytes] | None = None) -> Packa
     if sources is None:
         sources = {str(p): p.read_bytes() for p in sorted(folder.glob("*.go"))}
     return Package([SourceFile.parse(p, s) for p, s in sources.items()])
-
-
-class _Op:
-    """Sentinel exceptions for control flow inside the interpreter."""
 
 
 class _Return(Exception):
