@@ -126,6 +126,8 @@ def event_run(kind, func, size, goroutine, flags, start, end, base, st, span_fre
             if check and heap_live >= trigger:
                 stop = i
                 break
+        elif k == EV_FREE:                    # second most frequent kind: test it second
+            live_now -= size[i]
         elif k == EV_ENTER:
             g = goroutine[i]
             f = func[i]
@@ -157,8 +159,6 @@ def event_run(kind, func, size, goroutine, flags, start, end, base, st, span_fre
                 _error(st, base + i)
                 u = ENTRY_USED
             g_used[g] = u
-        elif k == EV_FREE:
-            live_now -= size[i]
         elif k == EV_GO_START:
             g = goroutine[i]
             if g_alive[g] != 0:
