@@ -51,3 +51,15 @@ def inner(node: Node) -> Node:
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]
     return node
+
+
+def specs(decl: Node) -> list[Node]:
+    """The `*_spec` children of a var, const, type or import declaration, whether written
+    as one spec or as a parenthesised list."""
+    out = []
+    for child in decl.named_children:
+        if child.type.endswith("_spec") or child.type == "type_alias":
+            out.append(child)
+        elif child.type.endswith("_spec_list"):
+            out.extend(c for c in child.named_children if c.type.endswith("_spec") or c.type == "type_alias")
+    return out

@@ -8,12 +8,9 @@ from tree_sitter import Node
 
 from ..context import Context
 from ..parsing import inner
+from .fills import is_conditional
 from .loops import LOOPS, LoopInfo
 from .scopes import Decl, enclosing_function, identifiers_in, resolve
-
-CONDITIONAL_KINDS = ("if_statement", "expression_switch_statement", "type_switch_statement",
-                     "select_statement", "for_statement", "func_literal", "labeled_statement")
-
 
 @dataclass(frozen=True)
 class LoopAppend:
@@ -40,7 +37,7 @@ def single_appends(ctx: Context) -> list[LoopAppend]:
             decl = resolve(_target_ident(stmts[0]), ctx.source)
             if decl is None or enclosing_function(decl.name_node) != enclosing_function(info.node):
                 continue
-            out.append(LoopAppend(info, stmts[0], name, decl, _is_conditional(stmts[0], info)))
+            out.append(LoopAppend(info, stmts[0], name, decl, is_conditional(stmts[0], info.body)))
     return out
 
 
@@ -84,24 +81,6 @@ def _loop_of(node: Node) -> Node | None:
     while node is not None and node.type not in ("for_statement", "func_literal"):
         node = node.parent
     return node
-
-
-def _is_conditional(stmt: Node, info: LoopInfo) -> bool:
-    node = stmt.parent
-    while node is not None and node != info.body:
-        if node.type in CONDITIONAL_KINDS:
-            return True
-        node = node.parent
-    # A `continue` earlier in the body skips the append on some iterations.
-    stack = list(info.body.named_children)
-    while stack:
-        n = stack.pop()
-        if n.start_byte >= stmt.start_byte or n.type in ("func_literal", "for_statement"):
-            continue
-        if n.type == "continue_statement":
-            return True
-        stack.extend(n.named_children)
-    return False
 
 
 def used_between(ctx: Context, name: str, start: int, end: int, scope: Node) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..context import Context
-from .loops import LOOPS, LoopInfo
+from .loops import LOOPS, LoopInfo, assigns  # noqa: F401  (assigns: re-exported for the fill rules)
 from .scopes import FUNCTION_KINDS, Decl, identifiers_in, resolve
 
 CONDITIONAL_KINDS = ("if_statement", "expression_switch_statement", "type_switch_statement",
@@ -90,23 +90,6 @@ def count_valid_at(ctx: Context, loop: Node, stmt: Node) -> bool:
         if any(assigns(ctx, s, name) for s in between):
             return False
     return True
-
-
-def assigns(ctx: Context, node: Node, name: str) -> bool:
-    """Whether `name` is assigned, incremented, redeclared or has its address taken in `node`."""
-    for ident in identifiers_in(node, name, ctx.source):
-        parent = ident.parent
-        if parent.type == "expression_list" and parent.parent is not None:
-            stmt = parent.parent
-            if stmt.type in ("assignment_statement", "short_var_declaration") and stmt.child_by_field_name("left") == parent:
-                return True
-            if stmt.type == "range_clause" and stmt.child_by_field_name("left") == parent:
-                return True
-        if parent.type in ("inc_statement", "dec_statement"):
-            return True
-        if parent.type == "unary_expression" and ctx.text(parent.child_by_field_name("operator")) == "&":
-            return True
-    return False
 
 
 def declared_before_in_block(decl: Decl, loop: Node) -> bool:

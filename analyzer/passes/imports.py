@@ -5,6 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..model import Edit
+from ..parsing import specs as decl_specs
 
 
 def imports(root: Node, source: bytes) -> dict[str, str]:
@@ -62,7 +63,7 @@ def add_import(root: Node, source: bytes, path: str) -> Edit | None:
             return None
         return Edit(pkg.end_byte, pkg.end_byte, f"\n\nimport {quoted}")
     decl = decls[0]
-    if any(_path(s.child_by_field_name("path"), source) == "C" for d in decls for s in _specs_of(d)):
+    if any(_path(s.child_by_field_name("path"), source) == "C" for d in decls for s in decl_specs(d)):
         return None
     lst = next((c for c in decl.named_children if c.type == "import_spec_list"), None)
     if lst is None:  # import "fmt"  ->  import (\n\t"fmt"\n\t"strings"\n)
@@ -102,17 +103,7 @@ def _specs(root: Node) -> list[Node]:
     out = []
     for decl in root.named_children:
         if decl.type == "import_declaration":
-            out.extend(_specs_of(decl))
-    return out
-
-
-def _specs_of(decl: Node) -> list[Node]:
-    out = []
-    for c in decl.named_children:
-        if c.type == "import_spec":
-            out.append(c)
-        elif c.type == "import_spec_list":
-            out.extend(s for s in c.named_children if s.type == "import_spec")
+            out.extend(decl_specs(decl))
     return out
 
 

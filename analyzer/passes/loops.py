@@ -171,7 +171,7 @@ def _counter_count(ctx: Context, loop: Node, clause: Node) -> TripCount | None:
     if op not in ("<", "<=") or ctx.text(a) != var or not is_pure(b, ctx) or not is_pure(start, ctx):
         return None
     body = loop.child_by_field_name("body")
-    if _assigns(ctx, body, var) or any(_assigns(ctx, body, ctx.text(i)) for i in _idents(b)):
+    if body is None or assigns(ctx, body, var) or any(assigns(ctx, body, ctx.text(i)) for i in _idents(b)):
         return None
     bound = ctx.text(b)
     if not _is_simple(b):
@@ -214,15 +214,15 @@ def is_pure(node: Node, ctx: Context) -> bool:
     return True
 
 
-def _assigns(ctx: Context, body: Node | None, name: str) -> bool:
-    """Whether `name` is assigned, incremented or has its address taken inside `body`."""
-    if body is None:
-        return False
-    for ident in identifiers_in(body, name, ctx.source):
+def assigns(ctx: Context, node: Node, name: str) -> bool:
+    """Whether `name` is assigned, incremented, redeclared or has its address taken in `node`."""
+    for ident in identifiers_in(node, name, ctx.source):
         parent = ident.parent
         if parent.type == "expression_list" and parent.parent is not None:
             stmt = parent.parent
-            if stmt.type == "assignment_statement" and stmt.child_by_field_name("left") == parent:
+            if stmt.type in ("assignment_statement", "short_var_declaration") and stmt.child_by_field_name("left") == parent:
+                return True
+            if stmt.type == "range_clause" and stmt.child_by_field_name("left") == parent:
                 return True
         if parent.type in ("inc_statement", "dec_statement"):
             return True

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, QueryCursor
 
-from ..parsing import text
+from ..parsing import specs, text
 
 FUNCTION_KINDS = ("function_declaration", "method_declaration", "func_literal")
 BLOCK_KINDS = ("block", "statement_list")
@@ -76,7 +76,7 @@ def declared_in_statement(stmt: Node, source: bytes) -> list[Decl]:
             out.append(Decl(text(ident, source), "short", ident, stmt, None, value))
     elif stmt.type in ("var_declaration", "const_declaration"):
         kind = "var" if stmt.type == "var_declaration" else "const"
-        for spec in _specs(stmt):
+        for spec in specs(stmt):
             type_node = spec.child_by_field_name("type")
             value = spec.child_by_field_name("value")
             values = value.named_children if value is not None else []
@@ -85,16 +85,6 @@ def declared_in_statement(stmt: Node, source: bytes) -> list[Decl]:
                 v = values[i] if len(values) == len(names) else None
                 out.append(Decl(text(ident, source), kind, ident, stmt, type_node, v))
     return out
-
-
-def _specs(decl: Node) -> list[Node]:
-    specs = []
-    for child in decl.named_children:
-        if child.type in ("var_spec", "const_spec"):
-            specs.append(child)
-        elif child.type in ("var_spec_list", "const_spec_list"):
-            specs.extend(c for c in child.named_children if c.type in ("var_spec", "const_spec"))
-    return specs
 
 
 def parameters(fn: Node, source: bytes) -> list[Decl]:

@@ -62,7 +62,7 @@ from tree_sitter import Node
 
 from ...context import Context, Package
 from ...model import Finding, FixAvailability, Severity
-from ...parsing import inner
+from ...parsing import inner, specs
 from ...passes import exprtypes
 from ...passes.decls import package_decls
 from ...passes.exprtypes import TypeRef
@@ -104,7 +104,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 target = ctx.text(lhs[i]) if len(lhs) == right.named_child_count else ctx.text(left)
                 yield ctx.finding(RULE, value, f"assignment copies lock value to {target}: {path}")
     for decl in ctx.nodes("var_declaration"):
-        for spec in _var_specs(decl):
+        for spec in specs(decl):
             value = spec.child_by_field_name("value")
             names = spec.children_by_field_name("name")
             for i, v in enumerate(value.named_children if value is not None else []):
@@ -140,16 +140,6 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 and "\n" not in text else text[:37] + "..."
-
-
-def _var_specs(decl: Node) -> list[Node]:
-    out = []
-    for c in decl.named_children:
-        if c.type == "var_spec":
-            out.append(c)
-        elif c.type == "var_spec_list":
-            out.extend(s for s in c.named_children if s.type == "var_spec")
-    return out
 
 
 def _ignored_call(ctx: Context, fn: Node) -> bool:

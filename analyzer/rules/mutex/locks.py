@@ -6,7 +6,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ...context import SourceFile
-from ...parsing import inner
+from ...parsing import inner, specs
 
 ZERO_READY = ("Mutex", "RWMutex", "WaitGroup", "Once")
 SYNC_LOCKS = ("Mutex", "RWMutex", "WaitGroup", "Once", "Cond", "Map", "Pool")
@@ -27,13 +27,7 @@ def _import_names(file: SourceFile, path: str) -> set[str]:
     for decl in root.named_children:
         if decl.type != "import_declaration":
             continue
-        specs = []
-        for c in decl.named_children:
-            if c.type == "import_spec":
-                specs.append(c)
-            elif c.type == "import_spec_list":
-                specs.extend(s for s in c.named_children if s.type == "import_spec")
-        for spec in specs:
+        for spec in specs(decl):
             p = file.text(spec.child_by_field_name("path")).strip('"`')
             if p != path:
                 continue
