@@ -530,7 +530,14 @@ class Interp:
         if n.type == "call_expression" and f.text(n.child_by_field_name("function")) == "len":
             args = n.child_by_field_name("arguments")
             return self.length(args.named_children[0], env, f) if args is not None and args.named_children else 0
-        v = env.get(f.text(n))
+        if n.type == "binary_expression":
+            op = f.text(n.child_by_field_name("operator"))
+            if op in ("+", "-", "*", "/", "<<", ">>"):
+                a = self.int_value(n.child_by_field_name("left"), env, f)
+                b = self.int_value(n.child_by_field_name("right"), env, f)
+                return {"+": a + b, "-": a - b, "*": a * b, "/": a // b if b else 0,
+                        "<<": a << b if 0 <= b < 63 else 0, ">>": a >> b if b >= 0 else 0}[op]
+        v = self.value(n, env, f)
         if v is not None and v.kind == "int" and v.length is not None:
             return v.length
         return self.param(f.text(n))
@@ -902,7 +909,7 @@ class Interp:
     def _grow_writer(self, v: Val, k: int, exact: bool = False) -> None:
         from goperf.analyzer.costs import SMALL_BUFFER, _next_cap, roundupsize
         if v.kind == "buffer":
-            if v.cap == 0 and k <= SMALL_BUFFER and not exact:
+            if v.cap == 0 and k <= SMALL_BUFFER:
                 cap = SMALL_BUFFER
             else:
                 cap = roundupsize(max(v.length + k, 2 * v.cap) if not exact else v.length + k, False)
