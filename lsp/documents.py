@@ -12,6 +12,7 @@ a document that was closed or changed stops at its next checkpoint.
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 import logging
 import os
 import threading
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import attrs
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
@@ -72,6 +74,7 @@ class Document:
         self.task: asyncio.Task | None = None
         self.fresh = asyncio.Event()
         self.analyzer = IncrementalFile()  # owned by the worker: re-runs rules only where edits landed
+        self.converted = DiagnosticCache()  # owned by the worker
 
     @property
     def lines(self) -> Lines:
@@ -109,6 +112,46 @@ class Document:
             self.pending.append((start, end, start + len(new), start_pt, old_end_pt, new_end_pt))
             if len(self.pending) > 1000:  # bounded memory: a full parse is cheaper by then
                 self.pending = None
+
+
+class DiagnosticCache:
+    """The previous publication's diagnostics, reused for findings that did not move on screen.
+
+    A keystroke changes the findings of one declaration; the others are the same findings at the
+    same line and column (what the key records: each offset's row and its line's text up to it,
+    so the position is the same in any client units), so they need no conversion.
+    """
+
+    def __init__(self):
+        self._by_key: dict[tuple, lsp.Diagnostic] = {}
+
+    def convert(self, findings: list[Finding], lines: Lines, codec: PositionCodec, uri: str) -> list[lsp.Diagnostic]:
+        fresh: dict[tuple, lsp.Diagnostic] = {}
+        out = []
+        for i, f in enumerate(findings):
+            key = self._key(f, lines, codec, uri)
+            d = self._by_key.get(key)
+            if d is None:
+                d = convert.diagnostic(f, lines, codec, uri, i)
+            elif d.data != {"index": i, "rule": f.rule}:
+                d = attrs.evolve(d, data={"index": i, "rule": f.rule})
+            fresh[key] = d
+            out.append(d)
+        self._by_key = fresh
+        return out
+
+    @staticmethod
+    def _key(f: Finding, lines: Lines, codec: PositionCodec, uri: str) -> tuple:
+        text, starts = lines.text, lines.starts
+        where = []
+        for o in (f.start, f.end, *(x for r in f.related for x in (r.start, r.end))):
+            row = bisect_right(starts, o) - 1
+            where.append((row, text[starts[row]:o]))
+        fix = tuple((e.start - f.start, e.end - f.start, e.new_text == "", e.path) for e in f.fixes[0].edits) \
+            if f.fixes else ()
+        tags = tuple(f.data.get("tags", ())) if isinstance(f.data, dict) else ()
+        return (uri, codec.encoding, f.rule, f.message, f.severity, f.source, f.path, tuple(where),
+                tuple(r.message for r in f.related), fix, tags)
 
 
 @dataclass
@@ -329,7 +372,7 @@ class Scheduler:
         if doc.closed:
             return None
         codec = self.codec()
-        diagnostics = [convert.diagnostic(f, lines, codec, doc.uri, i) for i, f in enumerate(findings)]
+        diagnostics = doc.converted.convert(findings, lines, codec, doc.uri)
         return Analysis(snap.version, lines, tree, findings, diagnostics, snap.config, file=file)
 
     def shutdown(self) -> None:
