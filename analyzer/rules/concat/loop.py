@@ -90,7 +90,22 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if loop.trip is not None and loop.trip.expr.isdigit() and int(loop.trip.expr) <= SMALL_LOOP:
             continue
+        if _reassigned(ctx, loop, ctx.text(ident)):
+            continue  # also truncated or replaced in the loop (path/filepath walkSymlinks): no Builder can
         yield _finding(ctx, stmt, ident, parts, loop, decl)
+
+
+def _reassigned(ctx: Context, loop: LoopInfo, name: str) -> bool:
+    """The loop also assigns the variable something other than itself plus more (`s = s[:i]`, `s = ""`)."""
+    for a in ctx.nodes("assignment_statement"):
+        if not (loop.body.start_byte <= a.start_byte < loop.body.end_byte):
+            continue
+        left = a.child_by_field_name("left")
+        if left is None or not any(t.type == "identifier" and ctx.text(t) == name for t in left.named_children):
+            continue
+        if _concat(ctx, a) is None:
+            return True
+    return False
 
 
 def _concat(ctx: Context, stmt: Node) -> tuple[Node, list[Node]] | None:

@@ -7,7 +7,11 @@ the message. Sizes are computed as the gc compiler lays types out on amd64, for 
 declared in the package and common standard-library types; parameters whose size
 syntax cannot know (imported or generic types) are not flagged. Unnamed and `_`
 parameters are skipped (their signature is usually dictated by an interface or a
-callback type), and so are function literals.
+callback type), and so are function literals. Also not flagged: a parameter the function
+writes to (assigns, increments, takes the address of or slices: the copy is what keeps the
+caller's value intact), an accessor whose body is one statement reading fields of it (it is
+inlined and the compiler loads only those fields), and `Handle(ctx, r slog.Record)` (the
+slog.Handler interface fixes it).
 
 ## Why is this bad?
 Every call copies the whole value into the callee's arguments: a 1 KiB struct passed
@@ -22,8 +26,12 @@ type Config struct {
 	Table [64]int64
 }
 
-func describe(c Config) string {
-	return c.Name
+func checksum(c Config) int64 {
+	var sum int64
+	for _, v := range c.Table {
+		sum += v
+	}
+	return sum
 }
 ```
 
@@ -34,8 +42,12 @@ type Config struct {
 	Table [64]int64
 }
 
-func describe(c *Config) string {
-	return c.Name
+func checksum(c *Config) int64 {
+	var sum int64
+	for _, v := range c.Table {
+		sum += v
+	}
+	return sum
 }
 ```
 
@@ -49,11 +61,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from tree_sitter import Node
+
 from ...context import Context
 from ...model import Finding, FixAvailability, Severity
 from ...passes.exprtypes import TypeRef, underlying
 from ...passes.types import human_bytes, sizer
 from ...rule import Rule
+
+
+# Methods whose signature an interface of the standard library fixes: the parameter cannot
+# become a pointer without the type no longer implementing the interface.
+INTERFACE_PARAMS = {("Handle", "slog.Record")}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -79,12 +98,71 @@ def check(ctx: Context) -> Iterator[Finding]:
                 layout = sizer(ctx.package).layout(type_node, ctx.file)
                 if layout is None or layout.size < threshold:
                     continue
+                if fn.type == "method_declaration" and role == "parameter" and \
+                        (ctx.text(fn.child_by_field_name("name")), ctx.text(type_node)) in INTERFACE_PARAMS:
+                    continue  # implements e.g. slog.Handler: the signature is not the author's to change
+                body = fn.child_by_field_name("body")
                 for name in names:
+                    if _written(ctx, body, ctx.text(name)):
+                        continue  # the function changes its copy: a pointer would change the caller's value
+                    if _accessor(ctx, body, ctx.text(name)):
+                        continue  # one statement reading fields: inlined, the compiler loads only those
                     yield ctx.finding(
                         RULE, name,
                         f"{role} {ctx.text(name)} copies {human_bytes(layout.size)} ({ctx.text(type_node)}) "
                         f"on every call; pass a pointer",
                         data={"bytes": layout.size, "type": ctx.text(type_node)})
+
+
+def _uses(ctx: Context, body: Node, name: str) -> list[Node]:
+    out, stack = [], [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "identifier" and ctx.text(n) == name:
+            out.append(n)
+        stack.extend(n.named_children)
+    return out
+
+
+def _written(ctx: Context, body: Node, name: str) -> bool:
+    """`name`, `name[i]`, `name.f`… assigned, incremented, address taken or (an array) sliced."""
+    for use in _uses(ctx, body, name):
+        node, parent = use, use.parent
+        while parent is not None and parent.type in ("selector_expression", "index_expression",
+                                                     "parenthesized_expression") \
+                and parent.named_children and parent.named_children[0] == node:
+            node, parent = parent, parent.parent
+        if parent is None:
+            continue
+        if parent.type == "slice_expression" and parent.named_children[0] == node:
+            return True
+        if parent.type == "unary_expression" and ctx.text(parent.child_by_field_name("operator")) == "&":
+            return True
+        if parent.type in ("inc_statement", "dec_statement"):
+            return True
+        if parent.type == "expression_list" and parent.parent is not None \
+                and parent.parent.type == "assignment_statement" \
+                and parent.parent.child_by_field_name("left") == parent:
+            return True
+    return False
+
+
+def _accessor(ctx: Context, body: Node, name: str) -> bool:
+    """A body of one statement that uses `name` only as `name.field` (not indexed, not passed whole)."""
+    stmts = body.named_children
+    if len(stmts) == 1 and stmts[0].type == "statement_list":
+        stmts = stmts[0].named_children
+    if len(stmts) != 1 or stmts[0].type not in ("return_statement", "expression_statement"):
+        return False
+    uses = _uses(ctx, body, name)
+    for use in uses:
+        parent = use.parent
+        if parent is None or parent.type != "selector_expression" or parent.named_children[0] != use:
+            return False
+        if parent.parent is not None and parent.parent.type in ("index_expression", "slice_expression", "call_expression") \
+                and parent.parent.named_children[0] == parent:
+            return False  # r.arr[i], r.method(): may need the whole value in memory
+    return bool(uses)
 
 
 RULE = Rule(

@@ -61,6 +61,7 @@ from ...passes.fills import count_valid_at, declared_before_in_block, innermost_
 from ...passes.scopes import Decl, enclosing_function, resolve
 from ...passes.uses import uses
 from ...rule import Rule
+from ._shape import guarded, partitions
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -127,6 +128,8 @@ def _check_fill(ctx: Context, loop, decl: Decl, ident: Node, key: Node, stmt: No
     name = decl.name
     hint = f"make({map_type}, {count})"
     if is_conditional(stmt, loop.body):
+        if guarded(stmt, loop.body) or partitions(ctx, stmt, loop.body, name):
+            return None  # stores the few keys that match, or splits the input with another collection
         return ctx.finding(RULE, stmt,
                            f"{name} may get a new key on each of up to {count} iterations of this loop; "
                            f"consider {hint} if most iterations store one",

@@ -57,6 +57,7 @@ from ...context import Context
 from ...model import Applicability, Edit, Finding, Fix, FixAvailability, Severity
 from ...parsing import inner
 from ...passes.appends import LoopAppend, single_appends, used_between
+from ._shape import assigned_in, guarded, partitions, self_appends
 from ...passes.fills import count_valid_at
 from ...passes.loops import constant_count
 from ...passes.scopes import enclosing_function, identifiers_in
@@ -66,33 +67,81 @@ NIL_OBSERVERS = re.compile(r"(Marshal|Encode|DeepEqual)\w*$")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for app in single_appends(ctx):
+    appends = single_appends(ctx)
+    for app in appends:
         trip = app.loop.trip
         if trip is None or app.loop.exits_early:
             continue
         declared = _capacityless_declaration(ctx, app)
         if declared is None:
             continue
+        if any(a != app.statement for a in assigned_in(ctx, app.loop.node, app.name)):
+            continue  # also grown (or reset) another way in the loop: the count is not the length
+        later = _later_loops(ctx, app, appends)
+        if later is None:
+            continue  # a later loop keeps appending an unknown number: the count is not the length
         elem_type, replace_node = declared
         if app.conditional:
+            if guarded(app.statement, app.loop.body) or trip.kind == "string" or later \
+                    or partitions(ctx, app.statement, app.loop.body, app.name):
+                continue  # collects the few elements that match (or words of a string's bytes)
             yield ctx.finding(RULE, app.statement,
                               f"{app.name} grows by append up to {trip.expr} times in this loop; "
                               f"consider make([]{elem_type}, 0, {trip.expr}) if most iterations append",
                               severity=Severity.INFO)
             continue
-        make = f"make([]{elem_type}, 0, {trip.expr})"
+        loops = [app.loop] + [a.loop for a in later]
+        count = " + ".join(_term(lp.trip.expr, len(loops) > 1) for lp in loops)
+        make = f"make([]{elem_type}, 0, {count})"
         fixes = ()
-        if count_valid_at(ctx, app.loop.node, app.decl.statement):
+        if all(count_valid_at(ctx, lp.node, app.decl.statement) for lp in loops):
             new_text = f"{app.name} := {make}" if replace_node.type == "var_declaration" else make
-            value = constant_count(ctx, trip)
-            may_panic = not (trip.never_negative or (value is not None and value >= 0))
+            values = [constant_count(ctx, lp.trip) for lp in loops]
+            may_panic = not all(lp.trip.never_negative or (v is not None and v >= 0) for lp, v in zip(loops, values))
             applicability = Applicability.UNSAFE if may_panic or _nil_observed(ctx, app) else Applicability.SAFE
             fixes = (Fix(f"Preallocate with {make}", (Edit(replace_node.start_byte, replace_node.end_byte, new_text),),
                          applicability),)
+        where = f"a loop that runs {trip.expr} times" if not later else \
+            f"{len(loops)} loops that run {count} times in all"
         yield ctx.finding(RULE, app.statement,
-                          f"preallocate {app.name}: it grows by append once per iteration of a loop "
-                          f"that runs {trip.expr} times; use {make}",
-                          fixes=fixes, data={"count": trip.expr, "var": app.name})
+                          f"preallocate {app.name}: it grows by append once per iteration of {where}; use {make}",
+                          fixes=fixes, data={"count": count, "var": app.name})
+
+
+def _term(expr: str, several: bool) -> str:
+    return expr if not several or re.fullmatch(r"[\w.()\[\]]+", expr) else f"({expr})"
+
+
+def _later_loops(ctx: Context, app: LoopAppend, appends: list[LoopAppend]) -> list[LoopAppend] | None:
+    """Loops after this one that append to the same slice: [] if none; their appends when each is
+    a sibling loop of the same block appending once per iteration, unconditionally, with a known
+    count (their counts add up); None when some other later loop appends to it."""
+    fn = enclosing_function(app.loop.node)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if body is None:
+        return []
+    out: list[LoopAppend] = []
+    for stmt in self_appends(ctx, body, app.name):
+        if stmt.start_byte < app.loop.node.end_byte:
+            continue
+        if not _in_loop(stmt, body):
+            continue  # a few appends after the loop: at most one more growth
+        sibling = next((a for a in appends if a.statement == stmt), None)
+        if (sibling is None or sibling.decl != app.decl or sibling.conditional or sibling.loop.trip is None
+                or sibling.loop.exits_early or sibling.loop.node.parent != app.loop.node.parent
+                or any(a != stmt for a in assigned_in(ctx, sibling.loop.node, app.name))):
+            return None
+        out.append(sibling)
+    return out
+
+
+def _in_loop(node: Node, stop: Node) -> bool:
+    n = node.parent
+    while n is not None and n != stop:
+        if n.type in ("for_statement", "func_literal"):
+            return True
+        n = n.parent
+    return False
 
 
 def _capacityless_declaration(ctx: Context, app: LoopAppend) -> tuple[str, Node] | None:

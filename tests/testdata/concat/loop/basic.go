@@ -161,3 +161,19 @@ func suffixOnce(words []string) string {
 	}
 	return name
 }
+
+// Negative (path/filepath walkSymlinks, docs/precision.md): the loop also truncates the
+// string it appends to, which a strings.Builder cannot do.
+func walk(parts []string) string {
+	dest := ""
+	for _, p := range parts {
+		if p == ".." {
+			if i := strings.LastIndexByte(dest, '/'); i >= 0 {
+				dest = dest[:i]
+			}
+			continue
+		}
+		dest += "/" + p
+	}
+	return dest
+}
