@@ -51,6 +51,7 @@ def add_parser(subparsers) -> None:
     # _record, since argparse cannot mix an optional positional with a trailing `--` list.
     rec.add_argument("argv", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     common(rec)
+    _outputs(rec)
     p.set_defaults(run=run)
 
 
@@ -75,6 +76,11 @@ def _run_options(sp, positional: bool = False) -> None:
     sp.add_argument("--calls", action="store_true", default=None,
                     help="also run an instrumented copy (runtime/trace regions, GODEBUG=traceallocfree=1) "
                          "for the call order: morestack, stack copy bytes and GC cycles per function")
+    sp.add_argument("--apply-fixes", action="store_true", default=None,
+                    help="also record a copy with goperf's quick fixes applied (safe and unsafe, as "
+                         "lint --fix --unsafe-fixes) and print the measured saving per function")
+    sp.add_argument("--safe-fixes-only", action="store_true", default=None,
+                    help="with --apply-fixes: skip unsafe fixes")
 
 
 def _parse_run_argv(args) -> None:
@@ -88,8 +94,9 @@ def _parse_run_argv(args) -> None:
     _run_options(inner, positional=True)
     for opt, kw in (("--gogc", {}), ("--memlimit", {}), ("--stack-start", {"type": int}),
                     ("--format", {"choices": ("table", "json")}), ("--sort", {}), ("--chunk", {"type": int}),
-                    ("-o", {"dest": "output"})):
+                    ("-o", {"dest": "output"}), ("--pprof", {}), ("--plot", {})):
         inner.add_argument(opt, default=None, **kw)
+    inner.add_argument("--report", nargs="?", const="", default=None)
     ns = inner.parse_args(argv)
     for k, v in vars(ns).items():
         if v is not None:
@@ -146,8 +153,8 @@ def _replay_file(args) -> int:
     return 0
 
 
-def _write_outputs(args, res, ops, root: Path, trace=None, trace_path=None) -> None:
-    """--pprof / --plot / --report for replay and estimate."""
+def _write_outputs(args, res, ops, root: Path, trace=None, trace_path=None, report_meta=None) -> None:
+    """--pprof / --plot / --report for replay, estimate and run."""
     from rich.console import Console
     err = Console(stderr=True)
     if getattr(args, "pprof", None):
@@ -163,7 +170,7 @@ def _write_outputs(args, res, ops, root: Path, trace=None, trace_path=None) -> N
     if getattr(args, "report", None) is not None:
         from . import report
         path = Path(args.report) if args.report else root / report.REPORT_FILE
-        report.write_lsp_report(path, res, ops)
+        report.write_lsp_report(path, res, ops, report_meta)
         err.print(f"report for the language server: {path}")
 
 
@@ -214,44 +221,125 @@ def _estimate(args) -> int:
     return 0
 
 
-def _record(args) -> int:
-    from . import pprof, record
-    from .replay import replay
-    _parse_run_argv(args)
-    extra = args.go_args
-    env = {"GODEBUG": "gcstoptheworld=1"} if args.stw else {}
+def _progress(args):
+    """Progress bars on stderr (indeterminate while Go runs, counted while replaying); off for JSON
+    or when stderr is not a terminal."""
     from rich.console import Console
-    err = Console(stderr=True)
-    with err.status(f"running go test {args.pkg}"):
-        r = record.run(args.pkg, bench=args.bench, run_re=args.run_re, extra=extra, env=env)
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn)
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                    disable=args.format == "json" or not sys.stderr.isatty())
+
+
+def _replay_with(prog, label: str, trace, args):
+    from .replay import replay
+    task = prog.add_task(f"replaying {label}", total=len(trace))
+    res = replay(trace, _config(args), chunk=args.chunk,
+                 progress=lambda done, total: prog.update(task, completed=done))
+    prog.remove_task(task)
+    return res
+
+
+def _record_once(args, pkg: str, prog, label: str = "") -> dict:
+    """Record PKG and replay it: per benchmark (timed loop) and for the whole run."""
+    from . import pprof, record
+    env = {"GODEBUG": "gcstoptheworld=1"} if args.stw else {}
+    what = f" ({label})" if label else ""
+    task = prog.add_task(f"recording{what}", total=None)
+
+    def stage(s):
+        prog.update(task, description=f"{s}{what}")
+    r = record.run(pkg, bench=args.bench, run_re=args.run_re, extra=args.go_args, env=env, progress=stage)
+    prog.remove_task(task)
     prof = pprof.load(r.memprofile)
     meta = record.run_meta(r)
-    results = []
-    if r.benchmarks:
-        for b in r.benchmarks:
-            t = record.trace_for_benchmark(prof, b, meta)
-            res = replay(t, _config(args), chunk=args.chunk)
-            results.append((f"{b.name} ({b.n} ops)", res, {"runtime": b.metrics}))
+    out = {"results": [], "benchmarks": {}, "run": r}
+    for b in r.benchmarks:
+        res = _replay_with(prog, b.name + what, record.trace_for_benchmark(prof, b, meta), args)
+        out["benchmarks"][b.name] = (res, b.n)
+        out["results"].append((f"{b.name} ({b.n} ops)", res, {"runtime": b.metrics}))
     if args.calls:
-        with err.status(f"running an instrumented copy of {args.pkg} for the call order"):
-            cr = record.run_calls(args.pkg, bench=args.bench, run_re=args.run_re, extra=extra, env=env)
+        task = prog.add_task(f"recording the call order{what}", total=None)
+        cr = record.run_calls(pkg, bench=args.bench, run_re=args.run_re, extra=args.go_args, env=env,
+                              progress=stage)
+        prog.remove_task(task)
         t, facts = record.trace_from_calls(cr, meta=meta)
-        if args.save_trace:
-            t.save(args.save_trace)
-        res = replay(t, _config(args), chunk=args.chunk)
+        res = _replay_with(prog, "whole run" + what, t, args)
         record.apply_profile_truth(res, prof)
-        results.append(("whole run (call order from an instrumented copy)", res,
-                        {"runtime_gc_automatic": r.gc_auto, "runtime_gc_forced": r.gc_forced,
-                         "runtime_gc_start_functions": facts["runtime_gc_start_functions"]}))
+        out["results"].append(("whole run (call order from an instrumented copy)", res,
+                               {"runtime_gc_automatic": r.gc_auto, "runtime_gc_forced": r.gc_forced,
+                                "runtime_gc_start_functions": facts["runtime_gc_start_functions"]}))
     else:
         t = record.trace_from_profile(prof, meta=meta)
+        res = _replay_with(prog, "whole run" + what, t, args)
+        out["results"].append(("whole run", res, {"runtime_gc_automatic": r.gc_auto,
+                                                  "runtime_gc_forced": r.gc_forced}))
+    out["whole"], out["trace"] = res, t
+    return out
+
+
+def _record(args) -> int:
+    import tempfile
+    from . import record
+    _parse_run_argv(args)
+    with _progress(args) as prog:
+        before = _record_once(args, args.pkg, prog)
         if args.save_trace:
-            t.save(args.save_trace)
-        res = replay(t, _config(args), chunk=args.chunk)
-        results.append(("whole run", res, {"runtime_gc_automatic": r.gc_auto,
-                                           "runtime_gc_forced": r.gc_forced}))
-    _emit(args, results)
+            before["trace"].save(args.save_trace)
+        after = applied = None
+        if args.apply_fixes:
+            task = prog.add_task("applying goperf's quick fixes to a copy", total=None)
+            with tempfile.TemporaryDirectory(prefix="goperf-fixed-") as d:
+                pkg_dir, applied = record.fixed_copy(record.package_dir(args.pkg), Path(d) / "src",
+                                                     unsafe=not args.safe_fixes_only)
+                prog.remove_task(task)
+                after = _record_once(args, str(pkg_dir), prog, label="fixed copy")
+    pkg_root = record.package_dir(args.pkg)
+    if after is None:
+        _emit(args, before["results"])
+    else:
+        _emit_fixed(args, before, after, applied)
+    benches = {name: n for name, (_, n) in before["benchmarks"].items()}
+    _write_outputs(args, before["whole"], None, _module_root(pkg_root), trace=before["trace"],
+                   report_meta={"benchmarks": benches} if benches else None)
     return 0
+
+
+def _module_root(folder: Path) -> Path:
+    from .estimate.glue import module_root
+    return module_root(folder)
+
+
+def _emit_fixed(args, before: dict, after: dict, applied: list[str]) -> None:
+    """Measured saving per function: per benchmark (per op) when benchmarks ran, else for the whole run."""
+    from . import report
+    pairs = []
+    for name, (res, n) in before["benchmarks"].items():
+        if name in after["benchmarks"]:
+            res_a, n_a = after["benchmarks"][name]
+            pairs.append((name, res, n, res_a, n_a))
+    if not pairs:
+        pairs.append(("whole run", before["whole"], 1, after["whole"], 1))
+    if args.format == "json":
+        import json
+        doc = {"before": [report.to_json(r, args.sort, m) for _, r, m in before["results"]],
+               "after": [report.to_json(r, args.sort, m) for _, r, m in after["results"]],
+               "savings_per_op": {name: {"ops": n, "ops_after": n_a, "functions": report.savings(r, ra, n, n_a)}
+                                  for name, r, n, ra, n_a in pairs},
+               "fixes_applied": applied}
+        out = open(args.output, "w") if args.output else sys.stdout
+        out.write(json.dumps(doc, indent=2, default=str) + "\n")
+        if args.output:
+            out.close()
+        return
+    from rich.console import Console
+    con = Console(file=open(args.output, "w")) if args.output else Console()
+    for name, r, n, ra, n_a in pairs:
+        report.print_savings(report.savings(r, ra, n, n_a), r, ra, n, None, con,
+                             title=f"{name}: measured per op, before ({n} ops) / after goperf's fixes ({n_a} ops)",
+                             ops_after=n_a)
+    con.print(f"fixes applied: {', '.join(applied) or 'none'}", markup=False)
 
 
 def run(args) -> int:

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -86,7 +87,9 @@ def globals_bytes(binary: Path) -> int:
 
 def run(pkg: str = ".", bench: str | None = None, run_re: str | None = None, extra: list[str] = (),
         env: dict | None = None, workdir: Path | None = None, cwd: str | None = None,
-        timeout: float = 600) -> Run:
+        timeout: float = 600, progress: Callable[[str], None] | None = None) -> Run:
+    """Build and run the test binary; `progress(stage)` is told when each step starts."""
+    progress = progress or (lambda stage: None)
     wd = Path(workdir or tempfile.mkdtemp(prefix="goperf-record-"))
     wd.mkdir(parents=True, exist_ok=True)
     binary = wd / "pkg.test"
@@ -94,6 +97,7 @@ def run(pkg: str = ".", bench: str | None = None, run_re: str | None = None, ext
     if (base / pkg).is_dir():               # a directory: build it as its own module/package
         base, pkg = (base / pkg).resolve(), "."
     pkg_dir = base
+    progress(f"building the test binary of {pkg}")
     b = subprocess.run(["go", "test", "-c", "-o", str(binary), pkg], cwd=pkg_dir,
                        capture_output=True, text=True, timeout=timeout)
     if b.returncode != 0 or not binary.exists():
@@ -114,6 +118,7 @@ def run(pkg: str = ".", bench: str | None = None, run_re: str | None = None, ext
         godebug.append("memprofilerate=1")     # from process start: package init allocations too
     e["GODEBUG"] = ",".join(godebug)
     # The test binary runs in the package directory, as `go test` does.
+    progress("running the " + ("benchmarks" if bench is not None else "tests") + " (memprofilerate=1)")
     p = subprocess.run(args, cwd=_pkg_dir(pkg, pkg_dir), capture_output=True, text=True,
                        env=e, timeout=timeout)
     if p.returncode != 0:
@@ -232,6 +237,35 @@ def trace_for_benchmark(prof: pprof.Profile, b: Bench, meta: dict | None = None)
                               meta={**(meta or {}), "bench_metrics": b.metrics})
 
 
+def package_dir(pkg: str = ".", cwd: str | None = None) -> Path:
+    """The directory of PKG (a directory, relative to `cwd`, or an import path) as `run` resolves it."""
+    base = Path(cwd or ".")
+    if (base / pkg).is_dir():
+        return (base / pkg).resolve()
+    return _pkg_dir(pkg, base)
+
+
+def fixed_copy(pkg_dir: Path, dest: Path, unsafe: bool = True) -> tuple[Path, list[str]]:
+    """Copy the module holding `pkg_dir` to `dest` and apply goperf's quick fixes (safe, and unsafe
+    unless told otherwise) to the package's files in the copy, as `goperf lint --fix [--unsafe-fixes]`
+    does. Returns the package directory in the copy and the fixes applied."""
+    import shutil
+    from .estimate.glue import fixed_sources
+    from .instrument import module_root
+    pkg_dir = Path(pkg_dir).resolve()
+    mod = module_root(pkg_dir)
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(mod, dest, ignore=shutil.ignore_patterns(".git", "*.test", "*.out", "*.pprof"))
+    target = dest / pkg_dir.relative_to(mod)
+    sources, applied = fixed_sources(pkg_dir, unsafe=unsafe)
+    for path, src in sources.items():
+        out = target / Path(path).name
+        if out.read_bytes() != src:
+            out.write_bytes(src)
+    return target, applied
+
+
 # --- call order from an instrumented copy (GODEBUG=traceallocfree=1 execution trace) -------------
 
 INLINE_RE = re.compile(r"^(?:\./)?(\S+?\.go):(\d+):\d+: inlining call to (\S+)$", re.M)
@@ -275,15 +309,18 @@ class CallRun:
 
 def run_calls(pkg: str = ".", bench: str | None = None, run_re: str | None = None, extra: list[str] = (),
               env: dict | None = None, workdir: Path | None = None, cwd: str | None = None,
-              timeout: float = 600) -> CallRun:
+              timeout: float = 600, progress: Callable[[str], None] | None = None) -> CallRun:
     """Instrument a copy of the package, run its tests/benchmarks with the execution trace on."""
     from .instrument import instrument
+    progress = progress or (lambda stage: None)
     wd = Path(workdir or tempfile.mkdtemp(prefix="goperf-calls-"))
     wd.mkdir(parents=True, exist_ok=True)
     base = Path(cwd or ".")
     pkg_dir = (base / pkg).resolve() if (base / pkg).is_dir() else _pkg_dir(pkg, base)
     ipath = import_path(pkg_dir)
+    progress("compiling for frames and inlining (-gcflags='-S -m')")
     comp = compiled(pkg_dir, timeout)
+    progress("instrumenting a copy (runtime/trace regions)")
     ins = instrument(pkg_dir, ipath, wd / "src")
     binary = wd / "instrumented.test"
     b = subprocess.run(["go", "test", "-c", "-o", str(binary), "."], cwd=ins.pkg_dir, capture_output=True,
@@ -301,6 +338,7 @@ def run_calls(pkg: str = ".", bench: str | None = None, run_re: str | None = Non
     e.update(env or {})
     godebug = [x for x in e.get("GODEBUG", "").split(",") if x and not x.startswith("traceallocfree=")]
     e["GODEBUG"] = ",".join(godebug + ["traceallocfree=1"])
+    progress("running the instrumented copy (GODEBUG=traceallocfree=1)")
     p = subprocess.run(args, cwd=ins.pkg_dir, capture_output=True, text=True, env=e, timeout=timeout)
     if p.returncode != 0 or not out.exists():
         raise RecordError(f"instrumented test binary failed ({p.returncode}):\n{p.stdout[-2000:]}{p.stderr[-2000:]}")

@@ -99,8 +99,10 @@ def write_lsp_report(path, res: ReplayResult, ops: int | None = None, extra_meta
     os.replace(tmp, path)
 
 
-def savings(before: ReplayResult, after: ReplayResult, ops: int = 1) -> list[dict]:
-    """Per function (by name): before, after and saved figures, per op."""
+def savings(before: ReplayResult, after: ReplayResult, ops: int = 1, ops_after: int | None = None) -> list[dict]:
+    """Per function (by name): before, after and saved figures, per op (`ops_after`: when the
+    fixed version ran a different number of ops, as a recorded benchmark may)."""
+    ops_after = ops_after or ops
     def by_name(res):
         return {str(n): res.out[i] for i, n in enumerate(res.funcs.name)}
     b, a = by_name(before), by_name(after)
@@ -113,8 +115,8 @@ def savings(before: ReplayResult, after: ReplayResult, ops: int = 1) -> list[dic
             vb = int(rb[j]) if rb is not None else 0
             va = int(ra[j]) if ra is not None else 0
             row[k] = vb / ops
-            row[f"{k}_after"] = va / ops
-            row[f"{k}_saved"] = (vb - va) / ops
+            row[f"{k}_after"] = va / ops_after
+            row[f"{k}_saved"] = (vb - va) / ops if ops_after == ops else vb / ops - va / ops_after
         if any(row[f"{k}_saved"] or row[k] for k in S.OUT_NAMES):
             out.append(row)
     out.sort(key=lambda r: (-r["heap_bytes_saved"], r["function"]))
@@ -122,11 +124,13 @@ def savings(before: ReplayResult, after: ReplayResult, ops: int = 1) -> list[dic
 
 
 def print_savings(rows: list[dict], before: ReplayResult, after: ReplayResult, ops: int, applied: list[str],
-                  console=None) -> None:
+                  console=None, title: str | None = None, ops_after: int | None = None) -> None:
+    """Before / after / saved per function and per op; GC cycles saved over `ops` ops."""
     from rich.console import Console
     from rich.table import Table
     console = console or Console()
-    t = Table(title=f"goperf profile --apply-fixes (per op, {ops} ops)")
+    ops_after = ops_after or ops
+    t = Table(title=title or f"goperf profile --apply-fixes (per op, {ops} ops)")
     for col in ("function", "heap before", "after", "saved", "objects before", "after", "saved", "GC saved"):
         t.add_column(col, justify="left" if col == "function" else "right")
     for r in rows:
@@ -135,9 +139,14 @@ def print_savings(rows: list[dict], before: ReplayResult, after: ReplayResult, o
                   f"{r['objects_saved']:g}", f"{r['gc_cycles_saved'] * ops:g}")
     tb, ta = before.totals(), after.totals()
     t.add_section()
-    t.add_row("total", _human(tb["heap_bytes"] / ops), _human(ta["heap_bytes"] / ops),
-              _human((tb["heap_bytes"] - ta["heap_bytes"]) / ops), f"{tb['objects'] / ops:g}",
-              f"{ta['objects'] / ops:g}", f"{(tb['objects'] - ta['objects']) / ops:g}",
-              f"{tb['gc_cycles'] - ta['gc_cycles']}")
+
+    def saved(k):
+        return (tb[k] - ta[k]) / ops if ops_after == ops else tb[k] / ops - ta[k] / ops_after
+    gc_saved = tb["gc_cycles"] - ta["gc_cycles"] if ops_after == ops else \
+        f"{tb['gc_cycles'] - ta['gc_cycles'] * ops / ops_after:g}"
+    t.add_row("total", _human(tb["heap_bytes"] / ops), _human(ta["heap_bytes"] / ops_after),
+              _human(saved("heap_bytes")), f"{tb['objects'] / ops:g}",
+              f"{ta['objects'] / ops_after:g}", f"{saved('objects'):g}", f"{gc_saved}")
     console.print(t)
-    console.print(f"fixes applied: {', '.join(applied) or 'none'}")
+    if applied is not None:
+        console.print(f"fixes applied: {', '.join(applied) or 'none'}")

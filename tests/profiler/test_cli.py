@@ -61,7 +61,9 @@ def test_importing_cli_does_not_import_numba():
 @pytest.mark.skipif(shutil.which("go") is None, reason="needs the Go toolchain")
 def test_run_benchmarks(tmp_path, capsys):
     rc, out, _ = run(["profile", "run", str(ALLOCS), "-bench", "Large40k|Tiny8", "--stw", "--format",
-                      "json", "--save-trace", str(tmp_path / "t.npz"), "--", "-benchtime=300x"], capsys)
+                      "json", "--save-trace", str(tmp_path / "t.npz"), "--pprof", str(tmp_path / "p.pb.gz"),
+                      "--plot", str(tmp_path / "heap"), "--report", str(tmp_path / "r.json"),
+                      "--", "-benchtime=300x"], capsys)
     d = json.loads(out)
     assert rc == 0 and len(d["runs"]) == 3
     large = d["runs"][0]
@@ -70,3 +72,11 @@ def test_run_benchmarks(tmp_path, capsys):
     assert top["function"] == "example.com/allocs.Large40k"
     assert top["heap_bytes"] == pytest.approx(300 * 40960, rel=0.02)   # + runtime allocs inside its mallocgc
     assert (tmp_path / "t.npz").exists()
+    # the whole run's outputs, as `estimate` writes them
+    assert (tmp_path / "heap.png").stat().st_size and (tmp_path / "heap.html").stat().st_size
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert rep["meta"]["benchmarks"] == {"BenchmarkLarge40k": 300, "BenchmarkTiny8": 300}
+    assert rep["totals"] == d["runs"][-1]["totals"]
+    from goperf.profiler.pprof import load
+    prof = load(tmp_path / "p.pb.gz")
+    assert sum(s.values[prof.index("alloc_space")] for s in prof.samples) == rep["totals"]["heap_bytes"]
