@@ -26,7 +26,7 @@ class ConfigError(ValueError):
 class Config:
     enable: tuple[str, ...] = ()  # rule ids or families; "all" turns preview rules on too
     disable: tuple[str, ...] = ()
-    min_severity: Severity = Severity.HINT
+    min_severity: Severity | None = None  # None: the front end's default (cli: info, editors: hint)
     tests: bool = False  # lint _test.go files
     thresholds: dict = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
 
@@ -61,7 +61,7 @@ def from_mapping(data: dict, origin: str = "config") -> Config:
             raise ConfigError(f"{origin}: threshold {key} must be a non-negative integer")
         thresholds[key] = value
     try:
-        severity = Severity.parse(data.get("min-severity", "hint"))
+        severity = Severity.parse(data["min-severity"]) if "min-severity" in data else None
     except ValueError as e:
         raise ConfigError(f"{origin}: {e}") from None
     return Config(

@@ -11,7 +11,7 @@ from tree_sitter import Node
 from . import registry
 from .config import Config
 from .context import Context, Package, SourceFile
-from .model import Applicability, Finding
+from .model import Applicability, Finding, Severity
 from .rule import Rule
 from .suppress import Suppressions
 
@@ -63,7 +63,8 @@ def run_rule(rule: Rule, ctx: Context) -> list[Finding]:
     except Exception:  # one broken rule must not hide the others' findings
         print(f"goperf: internal error in {rule.id} on {ctx.path}:\n{traceback.format_exc()}", file=sys.stderr)
         return []
-    return [f for f in found if f.severity >= ctx.config.min_severity]
+    floor = ctx.config.min_severity or Severity.HINT
+    return [f for f in found if f.severity >= floor]
 
 
 def analyze_source(source: bytes, path: str = "input.go", config: Config | None = None,

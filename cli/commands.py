@@ -21,7 +21,8 @@ def add_lint(sub) -> None:
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--enable", action="append", default=[], metavar="RULE|FAMILY", help="turn a rule or family on (preview rules too)")
     p.add_argument("--disable", action="append", default=[], metavar="RULE|FAMILY")
-    p.add_argument("--min-severity", choices=[str(s) for s in Severity], default=None)
+    p.add_argument("--min-severity", choices=[str(s) for s in Severity], default=None,
+                   help="lowest severity reported (default: info; hints are for editors)")
     p.add_argument("--tests", action="store_true", default=None, help="also lint _test.go files")
     p.add_argument("--config", type=Path, help="goperf.toml to use (default: found next to go.mod)")
     p.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
@@ -55,8 +56,10 @@ def load_config(args, start: Path) -> configuration.Config:
     base = configuration.load(path) if path else configuration.Config()
     for name in args.enable + args.disable + list(base.enable) + list(base.disable):
         registry.check_selector(name)
-    return base.merged(enable=args.enable, disable=args.disable, tests=args.tests,
-                       min_severity=Severity.parse(args.min_severity) if args.min_severity else None)
+    # On the command line hints ("up to n", "consider …") stay hidden unless asked for;
+    # editors show them, unobtrusively.
+    severity = Severity.parse(args.min_severity) if args.min_severity else base.min_severity or Severity.INFO
+    return base.merged(enable=args.enable, disable=args.disable, tests=args.tests, min_severity=severity)
 
 
 def run_lint(args) -> int:

@@ -75,7 +75,7 @@ def apply_compiler(findings: list[Finding], package_dir: Path, config: Config,
                 ctx = Context(sf, Package([sf]), config)
                 files[path] = (sf, Suppressions(ctx.nodes("comment"), source, registry.REDIRECTS))
             sf, sup = files[path]
-            if sup.silences(rule_id, rule.peers, key[1] - 1) or rule.severity < config.min_severity:
+            if sup.silences(rule_id, rule.peers, key[1] - 1) or rule.severity < (config.min_severity or rule.severity):
                 continue
             out.append(Finding(rule_id, path, start, _token_end(source, start), _message(d), rule.severity,
                                related=_related(d, source), source="compiler", explain=_explain(d, None),

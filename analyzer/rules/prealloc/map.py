@@ -128,12 +128,15 @@ def _check_fill(ctx: Context, loop, decl: Decl, ident: Node, key: Node, stmt: No
     name = decl.name
     hint = f"make({map_type}, {count})"
     if is_conditional(stmt, loop.body):
-        if guarded(stmt, loop.body) or partitions(ctx, stmt, loop.body, name):
-            return None  # stores the few keys that match, or splits the input with another collection
+        if partitions(ctx, stmt, loop.body, name):
+            return None  # splits the input with another collection: neither gets the count
+        # Under an if/switch the store often keeps only the few keys that match: a hint
+        # (editors only by default); after a `continue` that skips a few, information.
         return ctx.finding(RULE, stmt,
                            f"{name} may get a new key on each of up to {count} iterations of this loop; "
                            f"consider {hint} if most iterations store one",
-                           severity=Severity.INFO, data={"count": count, "var": name})
+                           severity=Severity.HINT if guarded(stmt, loop.body) else Severity.INFO,
+                           data={"count": count, "var": name})
     fixes = ()
     count_expr = gofmt.parse_expr(count)
     if count_expr is not None and count_valid_at(ctx, loop.node, decl.statement):

@@ -6,8 +6,10 @@ that a loop appends one element to per iteration, when the loop's trip count is 
 before it starts: `range` over a slice, array, string, map or integer, or
 `for i := 0; i < n; i++` with `n` unchanged in the loop. Loops over channels, iterator
 functions or scanners, and loops that can `break` or `return`, are not flagged. When
-the append is conditional (inside an `if`, or after a `continue`) the finding is a
-lower-severity hint ("up to n") without a fix.
+the append is conditional the finding has no fix and a lower severity ("up to n"):
+information after a `continue` that skips some elements, a hint (shown in editors,
+and on the command line with `--min-severity hint`) inside an `if` or `switch`, where
+the loop often collects only the few elements that match.
 
 ## Why is this bad?
 `append` on a full slice allocates a new backing array about 1.25–2× larger and copies
@@ -82,13 +84,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue  # a later loop keeps appending an unknown number: the count is not the length
         elem_type, replace_node = declared
         if app.conditional:
-            if guarded(app.statement, app.loop.body) or trip.kind == "string" or later \
-                    or partitions(ctx, app.statement, app.loop.body, app.name):
-                continue  # collects the few elements that match (or words of a string's bytes)
+            if trip.kind == "string" or later or partitions(ctx, app.statement, app.loop.body, app.name):
+                continue  # words of a string's bytes, or input split between collections
+            # Under an if/switch the append often collects only the few elements that match:
+            # a hint (editors only by default); after a `continue` that skips a few, information.
             yield ctx.finding(RULE, app.statement,
                               f"{app.name} grows by append up to {trip.expr} times in this loop; "
                               f"consider make([]{elem_type}, 0, {trip.expr}) if most iterations append",
-                              severity=Severity.INFO)
+                              severity=Severity.HINT if guarded(app.statement, app.loop.body) else Severity.INFO)
             continue
         loops = [app.loop] + [a.loop for a in later]
         count = " + ".join(_term(lp.trip.expr, len(loops) > 1) for lp in loops)

@@ -51,7 +51,7 @@ func conditional(users []user) map[int]string {
 	named := map[int]string{}
 	for _, u := range users {
 		if u.Name != "" {
-			named[u.ID] = u.Name // guarded by an if: stores the matches, not flagged (docs/precision.md)
+			named[u.ID] = u.Name // want "up to len\(users\) iterations" (a hint: an if often keeps only the matches)
 		}
 	}
 	return named

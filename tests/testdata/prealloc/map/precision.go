@@ -46,7 +46,7 @@ func prune(locs []location, drop string) map[uint64]bool {
 			}
 		}
 		if i >= 0 {
-			pruned[loc.ID] = true
+			pruned[loc.ID] = true // want "up to len\(locs\) iterations" (a hint, not a warning: see docs/precision.md)
 		}
 	}
 	return pruned

@@ -30,7 +30,7 @@ func conditional(xs []int) []int {
 	var evens []int
 	for _, x := range xs {
 		if x%2 == 0 {
-			evens = append(evens, x) // guarded by an if: collects the matches, not flagged (docs/precision.md)
+			evens = append(evens, x) // want "evens grows by append up to len\(xs\) times" (a hint: an if often keeps only the matches)
 		}
 	}
 	return evens
