@@ -72,6 +72,7 @@ SMALL_LOOP = 8
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    reported = set()  # (loop, variable): one finding for all the appends of a variable in a loop
     for stmt in ctx.nodes("assignment_statement"):
         concat = _concat(ctx, stmt)
         if concat is None:
@@ -92,6 +93,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if _reassigned(ctx, loop, ctx.text(ident)):
             continue  # also truncated or replaced in the loop (path/filepath walkSymlinks): no Builder can
+        key = (loop.node.id, decl.name_node.id)
+        if key in reported:
+            continue  # the first append's finding (and its fix) covers the others
+        reported.add(key)
         yield _finding(ctx, stmt, ident, parts, loop, decl)
 
 

@@ -15,9 +15,10 @@ depends on the iteration and it does not outlive it:
   every iteration);
 - `[]byte("constant")` passed to the `Write` method of an interface or bufio writer;
 - `regexp.MustCompile` and `strings.NewReplacer` with constant arguments inside a loop,
-  or at function level in a function that may run often (exported, or called in a loop
-  or from several places of the package; not `init`, `main` or tests): both build a
-  matcher that could be built once.
+  or at function level in a function that may run often (information when the package
+  calls it from a loop; a hint, shown in editors, when it is exported or called from
+  several places; never in `init`, `main` or tests): both build a matcher that could be
+  built once.
 
 The buffer cases are flagged only when every use of the value stays inside the
 iteration: indexed, sliced into calls that must not retain their argument (`Read`,
@@ -480,8 +481,9 @@ def _constant_builder(ctx: Context, call: Node) -> Iterator[Finding]:
         return
     fn_name = ctx.text(top.child_by_field_name("name"))
     in_loop = _in_loop(call)
-    if not in_loop and (fn_name in ("init", "main") or re.match(r"(Test|Benchmark|Example|Fuzz)", fn_name)
-                        or not _called_often(ctx, fn_name)):
+    frequency = "loop" if in_loop else _call_frequency(ctx, fn_name)
+    if frequency is None or (not in_loop and (fn_name in ("init", "main")
+                                              or re.match(r"(Test|Benchmark|Example|Fuzz)", fn_name))):
         return  # runs once, or as far as the package shows, rarely
     var = _package_var_name(ctx, call, top, suffix)
     fixes = ()
@@ -493,16 +495,24 @@ def _constant_builder(ctx: Context, call: Node) -> Iterator[Finding]:
     where = "on every iteration" if in_loop else "on every call"
     yield ctx.finding(RULE, call,
                       f"{what} with constant arguments runs {where}; build it once in a package-level var",
-                      severity=Severity.WARNING if in_loop else Severity.INFO, fixes=fixes,
+                      severity=FREQUENCY_SEVERITY[frequency], fixes=fixes,
                       data={"call": what, "loop": in_loop})
 
 
-def _called_often(ctx: Context, name: str) -> bool:
-    """Exported (callers unknown), or called inside a loop or from two places in the package."""
-    if name[:1].isupper():
-        return True
+# A constant matcher built inside a loop is a warning; in a function the package calls
+# from a loop, information; in one that may merely run more than once (exported, or
+# called from two places), a hint: many such functions run once per process.
+FREQUENCY_SEVERITY = {"loop": Severity.WARNING, "called-in-loop": Severity.INFO, "maybe": Severity.HINT}
+
+
+def _call_frequency(ctx: Context, name: str) -> str | None:
+    """"called-in-loop", "maybe" (exported or called from two places), or None (rarely)."""
     sites = ctx.package.result("loop.temporary.calls", _call_sites).get(name, [])
-    return len(sites) >= 2 or any(_in_loop(c) for c in sites)
+    if any(_in_loop(c) for c in sites):
+        return "called-in-loop"
+    if name[:1].isupper() or len(sites) >= 2:
+        return "maybe"
+    return None
 
 
 def _call_sites(pkg) -> dict[str, list[Node]]:
