@@ -9,7 +9,6 @@ One pass instead of two halves the unpredictable branch on the event kind, which
 what bounds replay speed on realistic traces. Self-contained for numba's cache.
 """
 
-import numpy as np
 from numba import njit
 
 EV_ALLOC, EV_FREE, EV_ENTER, EV_EXIT, EV_GO_START, EV_GO_END, EV_GC, EV_FLUSH = 1, 2, 3, 4, 5, 6, 7, 8
@@ -28,7 +27,6 @@ STACK_GUARD = 928
 RET_ADDR = 8
 ENTRY_USED = 32
 MAX_STACK = 1 << 30
-BLOCK = 4096             # events sorted per block (two int32 index lists stay in L1)
 
 SIG = ("i8(u1[::1], i4[::1], i8[::1], i4[::1], u1[::1], i8, i8, i8, i8[::1], i8[::1], i8[:, ::1],"
        " i8[::1], i8[::1], i8[::1], i8[::1], i8[::1], i8[::1], u1[::1], i8[::1], i8[::1], u1[::1])")
@@ -63,14 +61,7 @@ def _error(st, idx):
 def event_run(kind, func, size, goroutine, flags, start, end, base, st, span_free, out,
               class_size, class_nelems, class_npages, to_class, tiny_mask,
               frame, nosplit, g_size, g_used, g_alive):
-    """Consume events [start, end); return the index of the event that starts a GC, else `end`.
-
-    Block by block (BLOCK events): a branch-free pass sorts the block's event indices into
-    allocator events (ALLOC, GC, FLUSH) and stack events (ENTER … GO_END); the allocator runs
-    over its list until a GC starts, then the stacks over theirs up to that event, then the
-    FREEs are summed. The allocator never reads the stacks and the stacks never read the heap,
-    and FREE only lowers `live_now`, which neither reads, so this equals one pass in event
-    order, without the unpredictable branch on the event kind of a mixed trace."""
+    """Consume events [start, end); return the index of the event that starts a GC, else `end`."""
     nf = out.shape[0] - 1
     page = 1 << PAGE_SHIFT
     heap_live = st[S_HEAP_LIVE]
@@ -84,103 +75,72 @@ def event_run(kind, func, size, goroutine, flags, start, end, base, st, span_fre
     morestack = 0
     copied = 0
     stop = end
-    a_idx = np.empty(BLOCK, np.int32)
-    s_idx = np.empty(BLOCK, np.int32)
-    b0 = start
-    while b0 < end:
-        b1 = min(b0 + BLOCK, end)
-        na = 0
-        nst = 0
-        for i in range(b0, b1):                  # branch-free: both stores always happen
-            k = kind[i]
-            a_idx[na] = i
-            na += (k == EV_ALLOC) | (k == EV_GC) | (k == EV_FLUSH)
-            s_idx[nst] = i
-            nst += (k >= EV_ENTER) & (k <= EV_GO_END)
-        # -- allocator -------------------------------------------------------------------
-        for j in range(na):
-            i = a_idx[j]
-            k = kind[i]
-            if k == EV_ALLOC:
-                s = size[i]
-                if s == 0:
-                    continue
-                f = func[i]
-                if f < 0:
-                    f = nf
-                ns = flags[i] & F_NOSCAN
-                check = False
-                if ns != 0 and s < TINY_SIZE:
-                    if tiny_off >= 0:
-                        m = tiny_mask[s]
-                        off = (tiny_off + m) & ~m
-                        if off + s <= TINY_SIZE:
-                            tiny_off = off + s
-                            tiny_allocs += 1
-                            out[f, O_TINY] += 1
-                            continue
-                    slot = TINY_SIZE
-                    if span_free[TINY_SPAN_CLASS] == 0:
-                        span_free[TINY_SPAN_CLASS] = class_nelems[2]
-                        heap_live += class_npages[2] * page
-                        check = True
-                    span_free[TINY_SPAN_CLASS] -= 1
-                    if tiny_off < 0 or s < tiny_off:
-                        tiny_off = s
-                elif s <= MAX_SMALL:
-                    s += (s > HEADER_MIN) * (1 - ns) * 8
-                    c = to_class[(s + 7) >> 3]
-                    slot = class_size[c]
-                    sc = c * 2 + ns
-                    if span_free[sc] == 0:
-                        span_free[sc] = class_nelems[c]
-                        heap_live += class_npages[c] * page
-                        check = True
-                    span_free[sc] -= 1
-                else:
-                    slot = ((s + page - 1) >> PAGE_SHIFT) * page
-                    heap_live += slot
-                    out[f, O_LARGE] += 1
+    for i in range(start, end):
+        k = kind[i]
+        if k == EV_ALLOC:
+            s = size[i]
+            if s == 0:
+                continue
+            f = func[i]
+            if f < 0:
+                f = nf
+            ns = flags[i] & F_NOSCAN
+            check = False
+            if ns != 0 and s < TINY_SIZE:
+                if tiny_off >= 0:
+                    m = tiny_mask[s]
+                    off = (tiny_off + m) & ~m
+                    if off + s <= TINY_SIZE:
+                        tiny_off = off + s
+                        tiny_allocs += 1
+                        out[f, O_TINY] += 1
+                        continue
+                slot = TINY_SIZE
+                if span_free[TINY_SPAN_CLASS] == 0:
+                    span_free[TINY_SPAN_CLASS] = class_nelems[2]
+                    heap_live += class_npages[2] * page
                     check = True
-                out[f, O_HEAP_BYTES] += slot
-                out[f, O_SLOTS] += 1
-                total_alloc += slot
-                slots += 1
-                live_now += slot
-                if check and heap_live >= trigger:
-                    stop = i
-                    break
-            elif k == EV_GC:
+                span_free[TINY_SPAN_CLASS] -= 1
+                if tiny_off < 0 or s < tiny_off:
+                    tiny_off = s
+            elif s <= MAX_SMALL:
+                s += (s > HEADER_MIN) * (1 - ns) * 8
+                c = to_class[(s + 7) >> 3]
+                slot = class_size[c]
+                sc = c * 2 + ns
+                if span_free[sc] == 0:
+                    span_free[sc] = class_nelems[c]
+                    heap_live += class_npages[c] * page
+                    check = True
+                span_free[sc] -= 1
+            else:
+                slot = ((s + page - 1) >> PAGE_SHIFT) * page
+                heap_live += slot
+                out[f, O_LARGE] += 1
+                check = True
+            out[f, O_HEAP_BYTES] += slot
+            out[f, O_SLOTS] += 1
+            total_alloc += slot
+            slots += 1
+            live_now += slot
+            if check and heap_live >= trigger:
                 stop = i
                 break
-            else:                                # EV_FLUSH
-                for sc in range(span_free.shape[0]):
-                    if span_free[sc] > 0:
-                        heap_live -= span_free[sc] * class_size[sc >> 1]
-                        span_free[sc] = 0
-                tiny_off = -1
-        last = stop if stop < end else b1        # events of this block before the GC (or all)
-        # -- stacks ----------------------------------------------------------------------
-        for j in range(nst):
-            i = s_idx[j]
-            if i >= last:
-                break
-            k = kind[i]
+        elif k == EV_FREE:                    # second most frequent kind: test it second
+            live_now -= size[i]
+        elif k == EV_ENTER:
             g = goroutine[i]
-            if k <= EV_EXIT:
-                f = func[i]
-                enter = k == EV_ENTER
-                alive = g_alive[g]
-                if alive == 0 and enter:
-                    g_alive[g] = 1
-                    g_size[g] = start_stack
-                    g_used[g] = ENTRY_USED
-                fs = frame[f]
-                uo = g_used[g]
-                u = uo + RET_ADDR
+            f = func[i]
+            if g_alive[g] == 0:
+                g_alive[g] = 1
+                g_size[g] = start_stack
+                g_used[g] = ENTRY_USED
+            u = g_used[g] + RET_ADDR
+            fs = frame[f]
+            if nosplit[f] == 0:
                 m = fs - STACK_SMALL if fs > STACK_SMALL else 0
                 sz = g_size[g]
-                if enter & (nosplit[f] == 0) & (u + m >= sz - STACK_GUARD):
+                if u + m >= sz - STACK_GUARD:
                     new = sz * 2
                     while new - u < fs + STACK_GUARD:
                         new *= 2
@@ -191,30 +151,36 @@ def event_run(kind, func, size, goroutine, flags, start, end, base, st, span_fre
                     morestack += 1
                     copied += u
                     g_size[g] = new
-                ux = uo - fs - RET_ADDR
-                if (not enter) & ((alive == 0) | (ux < ENTRY_USED)):
-                    _error(st, base + i)
-                    ux = ENTRY_USED
-                g_used[g] = u + fs if enter else ux
-            elif k == EV_GO_START:
-                if g_alive[g] != 0:
-                    _error(st, base + i)
-                g_alive[g] = 1
-                g_size[g] = start_stack
-                g_used[g] = ENTRY_USED
-            else:                                # EV_GO_END
-                if g_alive[g] == 0:
-                    _error(st, base + i)
-                g_alive[g] = 0
-                g_used[g] = 0
-        # -- frees -----------------------------------------------------------------------
-        freed = 0
-        for i in range(b0, last):
-            freed += size[i] * (kind[i] == EV_FREE)
-        live_now -= freed
-        if stop < end:
+            g_used[g] = u + fs
+        elif k == EV_EXIT:
+            g = goroutine[i]
+            u = g_used[g] - frame[func[i]] - RET_ADDR
+            if g_alive[g] == 0 or u < ENTRY_USED:
+                _error(st, base + i)
+                u = ENTRY_USED
+            g_used[g] = u
+        elif k == EV_GO_START:
+            g = goroutine[i]
+            if g_alive[g] != 0:
+                _error(st, base + i)
+            g_alive[g] = 1
+            g_size[g] = start_stack
+            g_used[g] = ENTRY_USED
+        elif k == EV_GO_END:
+            g = goroutine[i]
+            if g_alive[g] == 0:
+                _error(st, base + i)
+            g_alive[g] = 0
+            g_used[g] = 0
+        elif k == EV_GC:
+            stop = i
             break
-        b0 = b1
+        elif k == EV_FLUSH:
+            for sc in range(span_free.shape[0]):
+                if span_free[sc] > 0:
+                    heap_live -= span_free[sc] * class_size[sc >> 1]
+                    span_free[sc] = 0
+            tiny_off = -1
     st[S_HEAP_LIVE] = heap_live
     st[S_LIVE_NOW] = live_now
     st[S_TINY_OFF] = tiny_off
