@@ -10,8 +10,10 @@ parameters are skipped (their signature is usually dictated by an interface or a
 callback type), and so are function literals. Also not flagged: a parameter the function
 writes to (assigns, increments, takes the address of or slices: the copy is what keeps the
 caller's value intact), an accessor whose body is one statement reading fields of it (it is
-inlined and the compiler loads only those fields), and `Handle(ctx, r slog.Record)` (the
-slog.Handler interface fixes it).
+inlined and the compiler loads only those fields), a wrapper whose body is one statement
+passing it on to a single call (`return encode(s, f, 5)`: inlined, the caller's value is
+copied straight into the callee's arguments, so a pointer saves nothing), and
+`Handle(ctx, r slog.Record)` (the slog.Handler interface fixes it).
 
 ## Why is this bad?
 Every call copies the whole value into the callee's arguments: a 1 KiB struct passed
@@ -148,7 +150,8 @@ def _written(ctx: Context, body: Node, name: str) -> bool:
 
 
 def _accessor(ctx: Context, body: Node, name: str) -> bool:
-    """A body of one statement that uses `name` only as `name.field` (not indexed, not passed whole)."""
+    """A body of one statement that uses `name` only as `name.field` (not indexed), or passes it
+    whole to the statement's only call (a forwarding wrapper)."""
     stmts = body.named_children
     if len(stmts) == 1 and stmts[0].type == "statement_list":
         stmts = stmts[0].named_children
@@ -157,12 +160,33 @@ def _accessor(ctx: Context, body: Node, name: str) -> bool:
     uses = _uses(ctx, body, name)
     for use in uses:
         parent = use.parent
+        if parent is not None and parent.type == "argument_list" and _one_call(ctx, stmts[0]):
+            continue  # a wrapper forwarding it: inlined, the caller's value goes straight to the callee
         if parent is None or parent.type != "selector_expression" or parent.named_children[0] != use:
             return False
         if parent.parent is not None and parent.parent.type in ("index_expression", "slice_expression", "call_expression") \
                 and parent.parent.named_children[0] == parent:
             return False  # r.arr[i], r.method(): may need the whole value in memory
     return bool(uses)
+
+
+BUILTINS = {"len", "cap", "min", "max", "real", "imag", "complex"}
+
+
+def _one_call(ctx: Context, stmt: Node) -> bool:
+    """`stmt` makes a single call besides cheap builtins: small enough for the gc inliner
+    (each call to a function that is not inlined costs 57 of its budget of 80)."""
+    calls, stack = 0, [stmt]
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal":
+            return False
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is None or ctx.text(fn) not in BUILTINS:
+                calls += 1
+        stack.extend(n.named_children)
+    return calls == 1
 
 
 RULE = Rule(

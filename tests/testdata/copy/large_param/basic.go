@@ -84,6 +84,24 @@ func name(c Config) string {
 
 func (w Wrapper) size() int { return len(w.Name) + cap(w.Table) }
 
+// A wrapper forwarding it to its only call (crypto/internal/fips140/mlkem
+// ringCompressAndEncode5): inlined, the caller's value is copied straight into the callee's
+// arguments; a pointer here would save nothing.
+func describe5(c Config) string {
+	return describe(c)
+}
+
+func (w Wrapper) forward(n int) float32 { return scaled(w, n, 2) }
+
+func scaled(w Wrapper, n, k int) float32 { // want "parameter w copies 528 B"
+	return float32(w.Table[n] * int64(k))
+}
+
+// Two calls: over the inliner's budget, the copy stays.
+func both(c Config) string { // want "parameter c copies 528 B"
+	return describe(c) + describe(Config{Name: c.Name})
+}
+
 // The function changes its copy (crypto/internal/fips140/mlkem inverseNTT): a pointer
 // would change the caller's value, so the copy is needed.
 func normalized(m Matrix) Matrix {
