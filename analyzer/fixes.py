@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
-from .model import Edit, Finding, Fix
+from .model import Applicability, Edit, Finding, Fix
+
+MAX_ROUNDS = 10
 
 
 def _edits_by_path(finding: Finding, fix: Fix) -> dict[str, list[Edit]]:
@@ -50,3 +53,35 @@ def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
     for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
         result = result[: e.start] + e.new_text.encode() + result[e.end :]
     return result
+
+
+@dataclass
+class FixResult:
+    sources: dict[str, bytes]  # every file's content after the fixes
+    findings: list[Finding]  # what the fixed code still has
+    applied: list[tuple[Finding, Fix]]  # in the order they were applied, over all rounds
+
+
+def fix_until_stable(sources: dict[str, bytes], lint_paths: set[str], config,
+                     levels: set[Applicability], max_rounds: int = MAX_ROUNDS) -> FixResult:
+    """Apply the first fix (of an allowed applicability) of every finding, in rounds:
+    overlapping fixes wait for the next round, on the re-analysed text, until nothing
+    changes. In memory only; writing files is the caller's business."""
+    from .context import Package, SourceFile
+    from .driver import analyze_package
+
+    def analyze(srcs: dict[str, bytes]) -> list[Finding]:
+        return analyze_package(Package([SourceFile.parse(p, s) for p, s in srcs.items()]), config, lint_paths)
+
+    findings, applied_all = analyze(sources), []
+    for _ in range(max_rounds):
+        chosen = [(f, fix) for f in findings
+                  if (fix := next((x for x in f.fixes if x.applicability in levels), None))]
+        if not chosen:
+            break
+        sources, applied = apply(sources, chosen)
+        if not applied:
+            break
+        applied_all += applied
+        findings = analyze(sources)
+    return FixResult(sources, findings, applied_all)

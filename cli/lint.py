@@ -16,12 +16,11 @@ from typing import Callable, Iterable
 from goperf.analyzer.config import Config
 from goperf.analyzer.context import Package, SourceFile
 from goperf.analyzer.driver import analyze_package
-from goperf.analyzer.fixes import apply
-from goperf.analyzer.model import Applicability, Finding, Fix
+from goperf.analyzer.fixes import fix_until_stable
+from goperf.analyzer.model import Applicability, Finding
 
 from .files import PackageFiles
 
-MAX_FIX_ROUNDS = 10
 POOL_THRESHOLD = 16  # packages; below this a pool costs more than it saves
 
 
@@ -45,33 +44,14 @@ def read_package(pkg: PackageFiles) -> tuple[dict[str, bytes], set[str], list[st
     return sources, {str(p) for p in pkg.files if str(p) in sources}, errors
 
 
-def _analyze(sources: dict[str, bytes], lint_paths: set[str], config: Config) -> list[Finding]:
-    package = Package([SourceFile.parse(p, s) for p, s in sources.items()])
-    return analyze_package(package, config, lint_paths)
-
-
 def lint_package(pkg: PackageFiles, config: Config, fix_level: set[Applicability] | None = None) -> PackageResult:
     """Analyze one package; with `fix_level`, apply fixes of those applicabilities in rounds (in memory)."""
     sources, lint_paths, errors = read_package(pkg)
-    original = dict(sources)
-    findings = _analyze(sources, lint_paths, config)
-    fixed = 0
     if fix_level:
-        for _ in range(MAX_FIX_ROUNDS):
-            chosen = [(f, fix) for f in findings if (fix := _first_fix(f, fix_level))]
-            if not chosen:
-                break
-            new_sources, applied = apply(sources, chosen)
-            if not applied:
-                break
-            fixed += len(applied)
-            sources = new_sources
-            findings = _analyze(sources, lint_paths, config)
-    return PackageResult(pkg.folder, findings, sources, original, fixed, errors)
-
-
-def _first_fix(finding: Finding, levels: set[Applicability]) -> Fix | None:
-    return next((fix for fix in finding.fixes if fix.applicability in levels), None)
+        result = fix_until_stable(sources, lint_paths, config, fix_level)
+        return PackageResult(pkg.folder, result.findings, result.sources, sources, len(result.applied), errors)
+    package = Package([SourceFile.parse(p, s) for p, s in sources.items()])
+    return PackageResult(pkg.folder, analyze_package(package, config, lint_paths), sources, sources, 0, errors)
 
 
 def _lint_worker(args) -> PackageResult:

@@ -45,12 +45,12 @@ stdlib; they share only the attributes set in `Interp.__init__`.
 """
 
 from .driver import estimate, load_package, module_path, targets
-from .glue import MAX_FIX_ROUNDS, fixed_sources, module_root, parse_params
+from .glue import fixed_sources, module_root, parse_params
 from .interp import Interp
 from .model import (DEFAULT_DEPTH, DEFAULT_LEN, DEFAULT_OPS, DEFAULT_STRLEN, MAX_EVENTS, Estimate, EstimateError,
                     FuncInfo, Val)
 from .stdlib import FREE_METHODS, STDLIB
 
 __all__ = ["estimate", "load_package", "module_path", "targets", "fixed_sources", "module_root", "parse_params",
-           "MAX_FIX_ROUNDS", "Interp", "Estimate", "EstimateError", "FuncInfo", "Val", "STDLIB", "FREE_METHODS",
+           "Interp", "Estimate", "EstimateError", "FuncInfo", "Val", "STDLIB", "FREE_METHODS",
            "DEFAULT_DEPTH", "DEFAULT_LEN", "DEFAULT_OPS", "DEFAULT_STRLEN", "MAX_EVENTS"]
