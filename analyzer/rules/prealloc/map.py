@@ -7,8 +7,9 @@ Flags a map created without a size hint (`m := map[K]V{}`, `m := make(map[K]V)`,
 before it starts: `range` over a slice, array, map or integer, or
 `for i := 0; i < n; i++` with n unchanged in the loop. Loops that can `break` or
 `return`, loops over channels, iterator functions or strings (whose runes repeat),
-maps the loop also reads, deletes from or passes on, and fills whose value reads the
-map (`m[k] = append(m[k], v)`, counting) are not flagged. When the store is
+maps the loop also reads, deletes from or passes on, fills whose value reads the
+map (`m[k] = append(m[k], v)`, counting), and loops that also look the same key up with
+comma-ok or delete it from another map (grouping or dedup: keys repeat) are not flagged. When the store is
 conditional (inside an `if`, or after a `continue`) the finding is a lower-severity
 hint ("up to n") without a fix.
 
@@ -124,6 +125,8 @@ def _check_fill(ctx: Context, loop, decl: Decl, ident: Node, key: Node, stmt: No
             return None  # filled again later: the trip count is not the final size
     if not _varies_per_iteration(ctx, key, loop.node):
         return None  # the same key every iteration
+    if _key_repeats(ctx, key, stmt, loop.body):
+        return None  # the loop expects keys to repeat: fewer keys than iterations
     count = loop.trip.expr
     name = decl.name
     hint = f"make({map_type}, {count})"
@@ -200,6 +203,39 @@ def _varies_per_iteration(ctx: Context, key: Node, loop: Node) -> bool:
             stack.append(n.child_by_field_name("operand"))
         else:
             stack.extend(n.named_children)
+    return False
+
+
+def _key_repeats(ctx: Context, key: Node, store: Node, body: Node) -> bool:
+    """The loop also looks the same key up with comma-ok (`i, ok := groups[k]`) or deletes it
+    from a map: it expects keys to repeat (grouping, dedup), so the trip count overstates the
+    number of keys (internal/runtime/gc/scan/mkasm.go in docs/precision.md)."""
+    text = ctx.text(key)
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.named_children)
+        if n.type == "call_expression" and ctx.text(n.child_by_field_name("function")) == "delete":
+            args = n.child_by_field_name("arguments")
+            if args is not None and args.named_child_count == 2 and ctx.text(args.named_children[1]) == text:
+                return True
+        if n.type != "index_expression" or n.start_byte == store.start_byte or \
+                store.start_byte <= n.start_byte < store.end_byte:
+            continue
+        index = n.child_by_field_name("index")
+        if index is None or ctx.text(index) != text:
+            continue
+        right = inner(n).parent
+        while right is not None and right.type == "parenthesized_expression":
+            right = right.parent
+        if right is None or right.type != "expression_list" or right.named_child_count != 1:
+            continue
+        assign = right.parent
+        if assign is not None and assign.type in ("short_var_declaration", "assignment_statement") and \
+                assign.child_by_field_name("right") == right:
+            left = assign.child_by_field_name("left")
+            if left is not None and left.named_child_count == 2:
+                return True
     return False
 
 

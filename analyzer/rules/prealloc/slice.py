@@ -60,6 +60,7 @@ from ...model import Applicability, Edit, Finding, Fix, FixAvailability, Severit
 from ...parsing import inner
 from ...passes.appends import LoopAppend, single_appends, used_between
 from ._shape import assigned_in, guarded, partitions, self_appends
+from ...passes import gofmt
 from ...passes.fills import count_valid_at
 from ...passes.loops import constant_count
 from ...passes.scopes import enclosing_function, identifiers_in
@@ -95,7 +96,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         loops = [app.loop] + [a.loop for a in later]
         count = " + ".join(_term(lp.trip.expr, len(loops) > 1) for lp in loops)
-        make = f"make([]{elem_type}, 0, {count})"
+        parsed = gofmt.parse_expr(count)  # as gofmt prints it: one of make's several arguments
+        make = f"make([]{elem_type}, 0, {gofmt.format(parsed, 2) if parsed is not None else count})"
         fixes = ()
         if all(count_valid_at(ctx, lp.node, app.decl.statement) for lp in loops):
             new_text = f"{app.name} := {make}" if replace_node.type == "var_declaration" else make

@@ -51,3 +51,43 @@ func prune(locs []location, drop string) map[uint64]bool {
 	}
 	return pruned
 }
+
+type term struct {
+	mat [8]uint8
+	out int
+}
+
+// groups (internal/runtime/gc/scan mkasm gfExpander): the loop looks the key up with
+// comma-ok to group terms by matrix, so keys repeat and len(terms) overstates the set.
+func groups(terms []term) (map[[8]uint8]bool, [][]term) {
+	allMats := make(map[[8]uint8]bool)
+	groupOf := make(map[[8]uint8]int)
+	var grouped [][]term
+	for _, t := range terms {
+		allMats[t.mat] = true
+		i, ok := groupOf[t.mat]
+		if !ok {
+			i = len(grouped)
+			groupOf[t.mat] = i
+			grouped = append(grouped, nil)
+		}
+		grouped[i] = append(grouped[i], t)
+		if len(grouped[i]) == 8 {
+			delete(groupOf, t.mat)
+		}
+	}
+	return allMats, grouped
+}
+
+// A lookup of a different key does not make the stored keys repeat.
+func lookups(terms []term, names map[int]string) map[int]string {
+	byOut := make(map[int]string)
+	for _, t := range terms {
+		n, ok := names[t.out+1]
+		if !ok {
+			n = "?"
+		}
+		byOut[t.out] = n // want "preallocate byOut"
+	}
+	return byOut
+}
