@@ -157,9 +157,18 @@ def _plain_string(ctx: Context, decl: Decl) -> bool:
 
 def _finding(ctx: Context, stmt: Node, ident: Node, parts: list[Node], loop: LoopInfo, decl: Decl) -> Finding:
     name = decl.name
-    per_iter = _const_length(ctx, parts)
+    appends = _appends(ctx, loop, name)
+    if len(appends) > 1:
+        # Several appends per iteration (`if i > 0 { s += ", " }; s += x`): a constant size only
+        # when every one of them runs on every iteration and appends constants.
+        lengths = [_const_length(ctx, c[1]) if not is_conditional(a, loop.body) else None
+                   for a in appends if (c := _concat(ctx, a)) is not None]
+        per_iter = sum(lengths) if lengths and None not in lengths else None
+    else:
+        per_iter = _const_length(ctx, parts)
     count = loop.trip.expr if loop.trip is not None else None
-    size = f"{per_iter} bytes" if per_iter is not None else "the bytes appended per iteration"
+    size = f"{per_iter} byte{'' if per_iter == 1 else 's'}" if per_iter is not None \
+        else "the bytes appended per iteration"
     if count is not None:
         detail = (f"over the {count} iterations of this loop that is {count} allocations and "
                   f"about {count}²/2 × {size} copied")
@@ -179,11 +188,16 @@ def _finding(ctx: Context, stmt: Node, ident: Node, parts: list[Node], loop: Loo
                        severity=severity, data={"var": name, "count": count})
 
 
+def _appends(ctx: Context, loop: LoopInfo, name: str) -> list[Node]:
+    """The appends (`name += x`, `name = name + x`) directly in this loop."""
+    return [a for a in ctx.nodes("assignment_statement")
+            if loop.body.start_byte <= a.start_byte < loop.body.end_byte and innermost_loop(ctx, a) is loop
+            and (c := _concat(ctx, a)) is not None and ctx.text(c[0]) == name]
+
+
 def _only_conditional(ctx: Context, loop: LoopInfo, name: str) -> bool:
     """Every append to `name` directly in this loop sits under an if/switch or after a continue."""
-    stmts = [a for a in ctx.nodes("assignment_statement")
-             if loop.body.start_byte <= a.start_byte < loop.body.end_byte and innermost_loop(ctx, a) is loop
-             and (c := _concat(ctx, a)) is not None and ctx.text(c[0]) == name]
+    stmts = _appends(ctx, loop, name)
     return bool(stmts) and all(is_conditional(a, loop.body) for a in stmts)
 
 

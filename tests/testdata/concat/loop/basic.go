@@ -49,6 +49,28 @@ func fixedCount() string {
 	return s
 }
 
+// Several appends per iteration: the bytes per iteration are their sum, not the first one's
+// (debug/dwarf FuncType.String in docs/precision.md).
+func twoConstants() string {
+	s := ""
+	for i := 0; i < 100; i++ {
+		s += "ab" // want "about 100²/2 × 5 bytes copied"
+		s += "cde"
+	}
+	return s
+}
+
+func separated(params []string) string {
+	s := "func("
+	for i, p := range params {
+		if i > 0 {
+			s += ", " // want "about len\(params\)²/2 × the bytes appended per iteration copied"
+		}
+		s += p
+	}
+	return s + ")"
+}
+
 func readInside(words []string) string {
 	s := ""
 	for _, w := range words {
