@@ -9,7 +9,8 @@ before it starts: `range` over a slice, array, map or integer, or
 `return`, loops over channels, iterator functions or strings (whose runes repeat),
 maps the loop also reads, deletes from or passes on, fills whose value reads the
 map (`m[k] = append(m[k], v)`, counting), and loops that also look the same key up with
-comma-ok or delete it from another map (grouping or dedup: keys repeat) are not flagged. When the store is
+comma-ok in another local map or delete it from one (grouping or dedup: keys repeat) are
+not flagged. When the store is
 conditional (inside an `if`, or after a `continue`) the finding is a lower-severity
 hint ("up to n") without a fix.
 
@@ -207,8 +208,8 @@ def _varies_per_iteration(ctx: Context, key: Node, loop: Node) -> bool:
 
 
 def _key_repeats(ctx: Context, key: Node, store: Node, body: Node) -> bool:
-    """The loop also looks the same key up with comma-ok (`i, ok := groups[k]`) or deletes it
-    from a map: it expects keys to repeat (grouping, dedup), so the trip count overstates the
+    """The loop also looks the same key up with comma-ok in a local map (`i, ok := groups[k]`) or
+    deletes it from a map: it expects keys to repeat (grouping, dedup), so the trip count overstates the
     number of keys (internal/runtime/gc/scan/mkasm.go in docs/precision.md)."""
     text = ctx.text(key)
     stack = [body]
@@ -222,9 +223,9 @@ def _key_repeats(ctx: Context, key: Node, store: Node, body: Node) -> bool:
         if n.type != "index_expression" or n.start_byte == store.start_byte or \
                 store.start_byte <= n.start_byte < store.end_byte:
             continue
-        index = n.child_by_field_name("index")
-        if index is None or ctx.text(index) != text:
-            continue
+        index, operand = n.child_by_field_name("index"), n.child_by_field_name("operand")
+        if index is None or ctx.text(index) != text or operand is None or operand.type != "identifier":
+            continue  # a field's map (`mods.highest[path]`, cmd/go modload): state kept across calls
         right = inner(n).parent
         while right is not None and right.type == "parenthesized_expression":
             right = right.parent

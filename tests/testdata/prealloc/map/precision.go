@@ -91,3 +91,18 @@ func lookups(terms []term, names map[int]string) map[int]string {
 	}
 	return byOut
 }
+
+type state struct{ best map[int]string }
+
+// A comma-ok lookup of the same key in a field's map (cmd/go modload highestReplaced) keeps
+// state across calls; it says nothing about repeats in this loop.
+func (st *state) record(terms []term) map[int]bool {
+	seen := make(map[int]bool)
+	for _, t := range terms {
+		seen[t.out] = true // want "preallocate seen"
+		if _, ok := st.best[t.out]; !ok {
+			st.best[t.out] = "x"
+		}
+	}
+	return seen
+}
