@@ -46,6 +46,10 @@ INLINE_BUDGET = 80  # inline.inlineMaxBudget
 CALL_COST = 57 + 1  # inline.inlineExtraCallCost, plus the call node itself
 BYREF_CAPTURE = 128  # closures capture variables larger than this by reference
 
+_LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal",
+                       "raw_string_literal", "true", "false", "nil", "iota"})
+_CONVERSION_CALLEES = frozenset({"slice_type", "array_type", "map_type", "pointer_type", "parenthesized_type",
+                                 "channel_type", "interface_type", "function_type"})  # T(x) with T a type literal
 POINTER_SHAPED = {"pointer", "pointer-to-array", "map", "chan", "func", "interface"}
 INTERFACE_NAMES = {"any", "error", "interface{}"}
 NOT_LEAKING_BUILTINS = {"len", "cap", "copy", "delete", "print", "println", "min", "max", "clear", "close",
@@ -118,6 +122,15 @@ class Summary:
 class PackageFuncs:
     by_key: dict[str, Summary]
     verdicts_by_file: dict[str, list[Verdict]]
+    _by_file: dict[str, list[Summary]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def summaries_in(self, path: str) -> list[Summary]:
+        """The summaries of the functions declared in one file, in the package's order."""
+        if self._by_file is None:
+            self._by_file = {}
+            for s in self.by_key.values():
+                self._by_file.setdefault(s.file.path, []).append(s)
+        return self._by_file.get(path, [])
 
 
 def package_funcs(pkg: Package) -> PackageFuncs:
@@ -156,6 +169,7 @@ class _PackageState:
         self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
         self._var_kinds: dict[str, str | None] = {}
         self.iface_types = {name for name, t in decls.types.items() if inner(t.type_node).type == "interface_type"}
+        self.field_types: dict[tuple[str, str], tuple[Node, SourceFile] | None] = {}  # (type, field) -> declared type
 
     def file_imports(self, f: SourceFile) -> dict[str, str]:
         if f.path not in self.imports:
@@ -223,7 +237,7 @@ class _PackageState:
                 callee = f.text(v.child_by_field_name("function")) if v.type == "call_expression" else ""
                 if callee in ("errors.New", "fmt.Errorf"):
                     kind = "interface"
-                elif v.type == "unary_expression" and f.text(v.child_by_field_name("operator")) == "&":
+                elif v.type == "unary_expression" and _op(v) == "&":
                     kind = "pointer"
                 elif v.type in ("interpreted_string_literal", "raw_string_literal"):
                     kind = "string"
@@ -306,7 +320,8 @@ class _FuncAnalysis:
         self.heap = Loc("{heap}", "heap", None)
         self.out = Loc("~r", "out", None)  # the function's results
         self.locs: list[Loc] = []
-        self.scopes: list[dict[str, Loc]] = [{}]
+        self.scopes: list[dict[str, Loc]] = [{}]  # declared in each open block
+        self.visible: dict[str, list[Loc]] = {}  # name -> its declarations in open blocks, innermost last
         self.loop_depth = 0
         self.owner_stack: list[Loc | None] = [None]  # enclosing func literal sites
         self.result_types: list[Node | None] = []
@@ -319,7 +334,9 @@ class _FuncAnalysis:
 
     # -- helpers -------------------------------------------------------------------------
     def text(self, n: Node | None) -> str:
-        return self.f.text(n)
+        if n is None:
+            return ""
+        return self.f.source[n.start_byte:n.end_byte].decode("utf-8", "replace")
 
     def new_loc(self, name: str, kind: str, node: Node | None) -> Loc:
         loc = Loc(name, kind, node, self.loop_depth, id(self.owner_stack[-1]))
@@ -333,7 +350,12 @@ class _FuncAnalysis:
         loc = self.new_loc(name, kind, ident)
         if type_node is not None:
             self.set_type(loc, type_node)
-        self.scopes[-1][name] = loc
+        scope = self.scopes[-1]
+        if name in scope:
+            self.visible[name][-1] = loc
+        else:
+            self.visible.setdefault(name, []).append(loc)
+        scope[name] = loc
         return loc
 
     def set_type(self, loc: Loc, type_node: Node, f: SourceFile | None = None) -> None:
@@ -398,32 +420,43 @@ class _FuncAnalysis:
         return None, None
 
     def lookup(self, name: str) -> Loc | None:
-        for scope in reversed(self.scopes):
-            loc = scope.get(name)
-            if loc is not None:
-                return loc
-        return None
+        found = self.visible.get(name)
+        return found[-1] if found else None
+
+    def push_scope(self) -> None:
+        self.scopes.append({})
+
+    def pop_scope(self) -> None:
+        visible = self.visible
+        for name in self.scopes.pop():
+            visible[name].pop()
 
     def use(self, ident: Node) -> Loc | None:
-        loc = self.lookup(self.text(ident))
-        if loc is not None:
-            owner = self.owner_stack[-1]
-            if owner is not None and loc.owner != id(owner):
-                # captured from an enclosing function: every closure between them captures it
-                outermost = None
-                for site in reversed(self.owner_stack[1:]):
-                    if site is None or loc.owner == id(site):
-                        break
-                    outermost = site
-                    if loc not in site.captures:
-                        site.captures.append(loc)
-                if not loc.captured and outermost is not None:
-                    loc.captured = True
-                    # escape.go: reassignments in straight-line code before the first capture do not
-                    # count (the closure still captures by value); later ones, in or after it, do
-                    if loc.depth == outermost.depth:
-                        loc.reassigned = False
+        found = self.visible.get(self.text(ident))
+        if not found:
+            return None
+        loc = found[-1]
+        owner = self.owner_stack[-1]
+        if owner is not None and loc.owner != id(owner):
+            self.capture(loc)
         return loc
+
+    def capture(self, loc: Loc) -> None:
+        """`loc`, used inside a closure, belongs to an enclosing function."""
+        # captured from an enclosing function: every closure between them captures it
+        outermost = None
+        for site in reversed(self.owner_stack[1:]):
+            if site is None or loc.owner == id(site):
+                break
+            outermost = site
+            if loc not in site.captures:
+                site.captures.append(loc)
+        if not loc.captured and outermost is not None:
+            loc.captured = True
+            # escape.go: reassignments in straight-line code before the first capture do not
+            # count (the closure still captures by value); later ones, in or after it, do
+            if loc.depth == outermost.depth:
+                loc.reassigned = False
 
     def flow(self, dst: Loc, srcs: Flows, why: str, node: Node | None) -> None:
         for src, derefs, _ in srcs:
@@ -512,10 +545,10 @@ class _FuncAnalysis:
         return False
 
     def block(self, node: Node) -> None:
-        self.scopes.append({})
+        self.push_scope()
         for stmt in node.named_children:
             self.stmt(stmt)
-        self.scopes.pop()
+        self.pop_scope()
 
     def stmt(self, s: Node) -> None:
         t = s.type
@@ -553,7 +586,7 @@ class _FuncAnalysis:
             self.ev(s.child_by_field_name("channel"))
             self.to_heap(self.ev(s.child_by_field_name("value")), "sent on a channel", s)
         elif t == "if_statement":
-            self.scopes.append({})
+            self.push_scope()
             for name in ("initializer", "condition"):
                 c = s.child_by_field_name(name)
                 if c is not None:
@@ -562,7 +595,7 @@ class _FuncAnalysis:
                 c = s.child_by_field_name(name)
                 if c is not None:
                     self.stmt(c)
-            self.scopes.pop()
+            self.pop_scope()
         elif t == "for_statement":
             self.for_stmt(s)
         elif t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
@@ -622,7 +655,7 @@ class _FuncAnalysis:
             t = v.child_by_field_name("type")
             if t is not None:
                 self.set_type(loc, t)
-        elif v.type == "unary_expression" and self.text(v.child_by_field_name("operator")) == "&":
+        elif v.type == "unary_expression" and _op(v) == "&":
             loc.tkind = "pointer"
             op = inner(v.child_by_field_name("operand"))
             if op.type == "composite_literal":
@@ -746,7 +779,7 @@ class _FuncAnalysis:
                 self.flow(loc, evs[0], "assigned", spec)
 
     def assignment(self, s: Node) -> None:
-        op = self.text(s.child_by_field_name("operator"))
+        op = _op(s)
         left, right = s.child_by_field_name("left"), s.child_by_field_name("right")
         lhs = left.named_children if left is not None else []
         rhs = right.named_children if right is not None else []
@@ -828,7 +861,7 @@ class _FuncAnalysis:
 
     def _deref_name(self, n: Node) -> str | None:
         """x for `*x` or `x.f` (x a pointer variable): the name an ODEREF/ODOTPTR applies to."""
-        if n.type == "unary_expression" and self.text(n.child_by_field_name("operator")) == "*":
+        if n.type == "unary_expression" and _op(n) == "*":
             x = inner(n.child_by_field_name("operand"))
         elif n.type == "selector_expression":
             x = inner(n.child_by_field_name("operand"))
@@ -881,7 +914,7 @@ class _FuncAnalysis:
                       else self.out, value, "returned", s)
 
     def for_stmt(self, s: Node) -> None:
-        self.scopes.append({})
+        self.push_scope()
         body = s.child_by_field_name("body")
         rof = None
         clause = next((c for c in s.named_children if c.type in ("for_clause", "range_clause")), None)
@@ -929,7 +962,7 @@ class _FuncAnalysis:
         if rof is not None:
             self.range_func_end(s, *rof)
         self.loop_depth -= 1
-        self.scopes.pop()
+        self.pop_scope()
 
     def inlined_iterator(self, right: Node) -> bool:
         """`range strings.SplitSeq(s, ",")`: an inlinable standard-library iterator, whose closure the
@@ -987,7 +1020,7 @@ class _FuncAnalysis:
             self.set_type(loc, elem, f)
 
     def switch(self, s: Node) -> None:
-        self.scopes.append({})
+        self.push_scope()
         init = s.child_by_field_name("initializer")
         if init is not None:
             self.stmt(init)
@@ -997,7 +1030,7 @@ class _FuncAnalysis:
         for case in s.named_children:
             if case.type not in ("expression_case", "type_case", "default_case", "communication_case"):
                 continue
-            self.scopes.append({})
+            self.push_scope()
             if alias is not None:
                 for ident in alias.named_children:
                     loc = self.declare(ident)
@@ -1012,8 +1045,8 @@ class _FuncAnalysis:
                     self.receive(c)
                 elif case.type == "expression_case":
                     self.ev(c)
-            self.scopes.pop()
-        self.scopes.pop()
+            self.pop_scope()
+        self.pop_scope()
 
     def receive(self, c: Node) -> None:
         left = c.child_by_field_name("left")
@@ -1031,16 +1064,23 @@ class _FuncAnalysis:
         if e is None:
             return []
         self.cost += 1
-        e = inner(e)
         t = e.type
+        if t == "parenthesized_expression":
+            e = inner(e)
+            t = e.type
         if t == "identifier":
-            loc = self.use(e)
-            return [(loc, 0, [])] if loc is not None else []
-        if t in ("int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal",
-                 "raw_string_literal", "true", "false", "nil", "iota"):
+            found = self.visible.get(self.f.source[e.start_byte:e.end_byte].decode("utf-8", "replace"))
+            if not found:
+                return []
+            loc = found[-1]
+            owner = self.owner_stack[-1]
+            if owner is not None and loc.owner != id(owner):
+                self.capture(loc)
+            return [(loc, 0, [])]
+        if t in _LITERALS:
             return []
         if t == "unary_expression":
-            op = self.text(e.child_by_field_name("operator"))
+            op = _op(e)
             operand = inner(e.child_by_field_name("operand"))
             if op == "&":
                 return self.address_of(operand, e)
@@ -1079,7 +1119,7 @@ class _FuncAnalysis:
             left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
             self.ev(left)
             self.ev(right)
-            if self.text(e.child_by_field_name("operator")) == "+" and self.is_string(e):
+            if _op(e) == "+" and self.is_string(e):
                 site = self.site("concat", e, e.child_by_field_name("operator"), self.text(e))
                 return [(site, -1, [])]
             return []
@@ -1178,7 +1218,7 @@ class _FuncAnalysis:
         self.not_inlinable = self.not_inlinable  # closures are inlinable since Go 1.16 (cost 15)
         self.cost += 15
         self.owner_stack.append(site)
-        self.scopes.append({})
+        self.push_scope()
         saved_depth, saved_results, saved_named = self.loop_depth, self.result_types, self.named_results
         self.loop_depth = 0
         params = e.child_by_field_name("parameters")
@@ -1204,7 +1244,7 @@ class _FuncAnalysis:
         if body is not None:
             self.block(body)
         self.cost, self.not_inlinable, self.recursive = saved_cost
-        self.scopes.pop()
+        self.pop_scope()
         self.owner_stack.pop()
         self.loop_depth, self.result_types, self.named_results = saved_depth, saved_results, saved_named
         return [(site, -1, [])]
@@ -1279,12 +1319,12 @@ class _FuncAnalysis:
         fn = inner(e.child_by_field_name("function"))
         args_node = e.child_by_field_name("arguments")
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
-        name = self.text(fn)
         paren = args_node if args_node is not None else e
-        if fn.type in ("slice_type", "array_type", "map_type", "pointer_type", "parenthesized_type", "channel_type",
-                       "interface_type", "function_type", "qualified_type") and len(args) == 1 and fn.type != "qualified_type":
+        ft = fn.type
+        if ft in _CONVERSION_CALLEES and len(args) == 1:
             return self.conversion(fn, args[0], e)
-        if fn.type == "identifier" and self.lookup(name) is None:
+        name = self.text(fn) if ft == "identifier" else None
+        if name is not None and self.lookup(name) is None:
             if name == "new":
                 site = self.site("new", e, paren, self.text(e))
                 layout = self.st.sizer.layout(args[0], self.f) if args else None
@@ -1307,7 +1347,7 @@ class _FuncAnalysis:
                 return self.conversion(fn, args[0], e)
             if name in self.st.decls.types and len(args) == 1:
                 return self.conversion(fn, args[0], e)
-        if fn.type == "func_literal":
+        if ft == "func_literal":
             self.cost += 1
             vals_fn = self.func_literal(fn)  # called in place: the closure itself stays on the stack
             for l, _, _ in vals_fn:
@@ -1315,15 +1355,16 @@ class _FuncAnalysis:
             for a in args:
                 self.ev(a)
             return []
-        facts, recv_node, key = self.resolve_callee(fn)
+        facts, recv_node, key = self.resolve_callee(fn, name)
         if facts is None:
             return self.unknown_call(fn, args, e)
         return self.apply_facts(facts, recv_node, args, e, paren, key)
 
-    def resolve_callee(self, fn: Node) -> tuple[dict | Summary | None, Node | None, str]:
+    def resolve_callee(self, fn: Node, name: str | None = None) -> tuple[dict | Summary | None, Node | None, str]:
         """The callee's facts (a Summary of this package, or a stdlib table entry), its receiver node."""
         if fn.type == "identifier":
-            name = self.text(fn)
+            if name is None:
+                name = self.text(fn)
             if self.lookup(name) is not None:
                 return None, None, name
             if name == self.key:
@@ -1379,10 +1420,16 @@ class _FuncAnalysis:
         tname = self.static_type(inner(sel.child_by_field_name("operand")))
         if tname is None or "." in tname:
             return None
+        key = (tname, self.text(sel.child_by_field_name("field")))
+        cache = self.st.field_types
+        if key not in cache:
+            cache[key] = self._field_type(tname, key[1])
+        return cache[key]
+
+    def _field_type(self, tname: str, fname: str) -> tuple[Node, SourceFile] | None:
         decl = self.st.decls.types.get(tname)
         if decl is None or inner(decl.type_node).type != "struct_type":
             return None
-        fname = self.text(sel.child_by_field_name("field"))
         for fld in _fields(decl.type_node):
             names = fld.children_by_field_name("name")
             t = fld.child_by_field_name("type")
@@ -1399,12 +1446,8 @@ class _FuncAnalysis:
             is_method = facts.node.type == "method_declaration"
             moved = facts.inline_moved
         else:
-            params = [tuple(p) for p in facts["params"]]
-            variadic, ifaces, ptr_recv = facts["variadic"], set(facts["iface"]), facts["ptr_recv"]
-            inline, sites = facts["inline"], facts["sites"]
-            is_method = key.count(".") >= 2 and recv_node is not None
-            pkgname = _package_name(key, is_method)
-            moved = [(n if "." in n else f"{pkgname}.{n}", k) for n, k in facts.get("moved", ())]
+            params, variadic, ifaces, ptr_recv, inline, sites, is_method, moved = _table_facts(
+                facts, key, key.count(".") >= 2 and recv_node is not None)
         self.cost += (inline if inline is not None else CALL_COST) + len(args)
         result: Flows = []
         actuals: list[tuple[Flows, int]] = []  # (value, param index)
@@ -1417,8 +1460,7 @@ class _FuncAnalysis:
             else:
                 recv_val = self.ev(recv_node)
             actuals.append((recv_val, 0))
-        spread = e.child_by_field_name("arguments") is not None and any(
-            a.type == "variadic_argument" for a in e.child_by_field_name("arguments").named_children)
+        spread = any(a.type == "variadic_argument" for a in args)
         nparams = len(params)
         last = nparams - 1
         varargs_vals: Flows = []
@@ -1540,13 +1582,16 @@ class _FuncAnalysis:
     def kind_of(self, e: Node | None) -> str | None:
         if e is None:
             return None
-        e = inner(e)
         t = e.type
+        if t == "parenthesized_expression":
+            e = inner(e)
+            t = e.type
         if t == "identifier":
-            loc = self.lookup(self.text(e))
-            if loc is not None:
-                return loc.tkind
-            return self.st.package_var_kind(self.text(e))
+            name = self.text(e)
+            found = self.visible.get(name)
+            if found:
+                return found[-1].tkind
+            return self.st.package_var_kind(name)
         if t in ("interpreted_string_literal", "raw_string_literal"):
             return "string"
         if t in ("int_literal", "rune_literal"):
@@ -1560,7 +1605,7 @@ class _FuncAnalysis:
         if t == "func_literal":
             return "func"
         if t == "unary_expression":
-            op = self.text(e.child_by_field_name("operator"))
+            op = _op(e)
             if op == "&":
                 return "pointer"
             if op in ("!",):
@@ -1569,7 +1614,7 @@ class _FuncAnalysis:
                 return self.kind_of(e.child_by_field_name("operand"))
             return None
         if t == "binary_expression":
-            op = self.text(e.child_by_field_name("operator"))
+            op = _op(e)
             if op in ("==", "!=", "<", ">", "<=", ">=", "&&", "||"):
                 return "bool"
             if op == "+" and self.is_string(e):
@@ -1671,7 +1716,7 @@ class _FuncAnalysis:
         e = inner(e)
         if e.type in ("interpreted_string_literal", "raw_string_literal"):
             return True
-        if e.type == "binary_expression" and self.text(e.child_by_field_name("operator")) == "+":
+        if e.type == "binary_expression" and _op(e) == "+":
             return self.is_string(e.child_by_field_name("left")) or self.is_string(e.child_by_field_name("right"))
         return self.kind_of(e) == "string"
 
@@ -1791,6 +1836,27 @@ def _reason(how: str, path: list[Step], f: SourceFile, moved: bool = False) -> s
     if moved and captured is not None:
         return f"captured by reference by a closure that is {why.removeprefix('its address is ')}{line}"
     return f"{why}{line}"
+
+
+_TABLE_FACTS: dict[tuple[str, bool], tuple] = {}
+
+
+def _table_facts(facts: dict, key: str, is_method: bool) -> tuple:
+    """A standard-library table entry as apply_facts reads it (normalised once per process)."""
+    cached = _TABLE_FACTS.get((key, is_method))
+    if cached is None or cached[0] is not facts:
+        pkgname = _package_name(key, is_method)
+        cached = (facts, ([tuple(p) for p in facts["params"]], facts["variadic"], set(facts["iface"]), facts["ptr_recv"],
+                          facts["inline"], facts["sites"], is_method,
+                          [(n if "." in n else f"{pkgname}.{n}", k) for n, k in facts.get("moved", ())]))
+        _TABLE_FACTS[(key, is_method)] = cached
+    return cached[1]
+
+
+def _op(n: Node) -> str:
+    """The operator token of a unary, binary or assignment node (its type is its text)."""
+    o = n.child_by_field_name("operator")
+    return o.type if o is not None else ""
 
 
 def _has_call(n: Node | None) -> bool:

@@ -66,9 +66,7 @@ from ...rule import Rule
 def check(ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.threshold("large-frame")
     recursive_limit = ctx.config.threshold("recursive-frame")
-    for s in package_funcs(ctx.package).by_key.values():
-        if s.file.path != ctx.path:
-            continue
+    for s in package_funcs(ctx.package).summaries_in(ctx.path):
         name = s.node.child_by_field_name("name")
         if s.frame > limit:
             yield ctx.finding(RULE, name, f"{s.key} has a stack frame of about {human_bytes(s.frame)} "
