@@ -67,6 +67,7 @@ from ...passes import gofmt
 from ...passes.fills import assigns, declared_before_in_block, innermost_loop, is_conditional, line_indent, \
     string_literal_bytes
 from ...passes.loops import LOOPS, LoopInfo, constant_count
+from ._shape import guarded
 from ...passes.scopes import Decl, enclosing_function, resolve
 from ...passes.typeof import kind_of
 from ...passes.decls import package_decls
@@ -209,13 +210,14 @@ def _check(ctx: Context, loop: LoopInfo, decl: Decl, kind: str, writes: list[Nod
            written_before: bool) -> Finding | None:
     if not declared_before_in_block(decl, loop.node):
         return None
-    size, conditional = Size(), False
+    size, conditional, guarded_write = Size(), False, False
     for call in writes:
         if innermost_loop(ctx, call) is None or innermost_loop(ctx, call).node != loop.node:
             return None  # in a nested loop: written an unknown number of times
         if not _add_write_size(ctx, call, loop, size):
             return None
         conditional = conditional or is_conditional(_statement_of(call), loop.body)
+        guarded_write = guarded_write or guarded(_statement_of(call), loop.body)
     if conditional and any(_exclusive(a, b) for i, a in enumerate(writes) for b in writes[i + 1:]):
         return None  # writes in alternative branches: their sum is no estimate of what one iteration writes
     if size.const == 0 and not size.per_iter and not size.total:
@@ -243,7 +245,9 @@ def _check(ctx: Context, loop: LoopInfo, decl: Decl, kind: str, writes: list[Nod
         return ctx.finding(RULE, writes[0],
                            f"{name} ({type_name}) grows as this loop writes up to {grow_arg} bytes; "
                            f"consider {name}.Grow({grow_arg}) before the loop if most iterations write",
-                           severity=Severity.INFO, data={"var": name, "grow": grow_arg})
+                           # under an if: a hint (editors), as for prealloc/slice and map
+                           severity=Severity.HINT if guarded_write else Severity.INFO,
+                           data={"var": name, "grow": grow_arg})
     if size.bounded:  # an upper bound (numbers, runes) would reserve memory the loop may never use
         return ctx.finding(RULE, writes[0],
                            f"{name} ({type_name}) grows by doubling while this loop writes at most {grow_arg} bytes; "
