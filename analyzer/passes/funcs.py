@@ -48,6 +48,8 @@ BYREF_CAPTURE = 128  # closures capture variables larger than this by reference
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal",
                        "raw_string_literal", "true", "false", "nil", "iota"})
+_NO_OP_STATEMENTS = frozenset({"comment", "break_statement", "continue_statement", "goto_statement",
+                                "fallthrough_statement", "empty_statement", "const_declaration", "type_declaration"})
 _CONVERSION_CALLEES = frozenset({"slice_type", "array_type", "map_type", "pointer_type", "parenthesized_type",
                                  "channel_type", "interface_type", "function_type"})  # T(x) with T a type literal
 POINTER_SHAPED = {"pointer", "pointer-to-array", "map", "chan", "func", "interface"}
@@ -331,12 +333,28 @@ class _FuncAnalysis:
         self.not_inlinable = False
         self.recursive = False
         self.imports = state.file_imports(f)
+        self.names: dict[int, str] = {}  # token start byte -> text (see name())
 
     # -- helpers -------------------------------------------------------------------------
     def text(self, n: Node | None) -> str:
         if n is None:
             return ""
-        return self.f.source[n.start_byte:n.end_byte].decode("utf-8", "replace")
+        raw = self.f.source[n.start_byte:n.end_byte]
+        try:
+            return raw.decode()
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+
+    def name(self, token: Node) -> str:
+        """The text of a token of this function (identifier, field name): decoded once. Tokens never
+        share a start byte, so it keys the cache (only ever for nodes of the function's own file)."""
+        if token is None:
+            return ""
+        start = token.start_byte
+        s = self.names.get(start)
+        if s is None:
+            s = self.names[start] = self.text(token)
+        return s
 
     def new_loc(self, name: str, kind: str, node: Node | None) -> Loc:
         loc = Loc(name, kind, node, self.loop_depth, id(self.owner_stack[-1]))
@@ -432,7 +450,7 @@ class _FuncAnalysis:
             visible[name].pop()
 
     def use(self, ident: Node) -> Loc | None:
-        found = self.visible.get(self.text(ident))
+        found = self.visible.get(self.name(ident))
         if not found:
             return None
         loc = found[-1]
@@ -545,16 +563,23 @@ class _FuncAnalysis:
         return False
 
     def block(self, node: Node) -> None:
-        self.push_scope()
-        for stmt in node.named_children:
-            self.stmt(stmt)
-        self.pop_scope()
+        scope: dict[str, Loc] = {}
+        self.scopes.append(scope)
+        stmt = self.stmt
+        for s in node.named_children:
+            stmt(s)
+        self.scopes.pop()
+        visible = self.visible
+        for name in scope:
+            visible[name].pop()
 
     def stmt(self, s: Node) -> None:
         t = s.type
         self.cost += 1
-        if t in ("block", "statement_list"):
+        if t == "statement_list" or t == "block":
             self.block(s)
+        elif t in _NO_OP_STATEMENTS:
+            pass
         elif t == "short_var_declaration":
             self.short_var(s)
         elif t == "var_declaration":
@@ -1069,7 +1094,7 @@ class _FuncAnalysis:
             e = inner(e)
             t = e.type
         if t == "identifier":
-            found = self.visible.get(self.f.source[e.start_byte:e.end_byte].decode("utf-8", "replace"))
+            found = self.visible.get(self.name(e))
             if not found:
                 return []
             loc = found[-1]
@@ -1323,7 +1348,7 @@ class _FuncAnalysis:
         ft = fn.type
         if ft in _CONVERSION_CALLEES and len(args) == 1:
             return self.conversion(fn, args[0], e)
-        name = self.text(fn) if ft == "identifier" else None
+        name = self.name(fn) if ft == "identifier" else None
         if name is not None and self.lookup(name) is None:
             if name == "new":
                 site = self.site("new", e, paren, self.text(e))
@@ -1364,7 +1389,7 @@ class _FuncAnalysis:
         """The callee's facts (a Summary of this package, or a stdlib table entry), its receiver node."""
         if fn.type == "identifier":
             if name is None:
-                name = self.text(fn)
+                name = self.name(fn)
             if self.lookup(name) is not None:
                 return None, None, name
             if name == self.key:
@@ -1373,9 +1398,9 @@ class _FuncAnalysis:
             return s, None, name
         if fn.type == "selector_expression":
             operand = inner(fn.child_by_field_name("operand"))
-            method = self.text(fn.child_by_field_name("field"))
-            if operand.type == "identifier" and self.lookup(self.text(operand)) is None:
-                path = self.imports.get(self.text(operand))
+            method = self.name(fn.child_by_field_name("field"))
+            if operand.type == "identifier" and self.lookup(self.name(operand)) is None:
+                path = self.imports.get(self.name(operand))
                 if path is not None:
                     return stdlib_facts().get(f"{path}.{method}"), None, f"{path}.{method}"
                 return None, None, ""
@@ -1394,7 +1419,7 @@ class _FuncAnalysis:
     def static_type(self, operand: Node) -> str | None:
         operand = inner(operand)
         if operand.type == "identifier":
-            loc = self.lookup(operand and self.text(operand))
+            loc = self.lookup(self.name(operand))
             return loc.tname if loc is not None else None
         if operand.type == "selector_expression":
             field = self.field_type(operand)
@@ -1460,7 +1485,7 @@ class _FuncAnalysis:
             else:
                 recv_val = self.ev(recv_node)
             actuals.append((recv_val, 0))
-        spread = any(a.type == "variadic_argument" for a in args)
+        spread = variadic and any(a.type == "variadic_argument" for a in args)  # f(xs...)
         nparams = len(params)
         last = nparams - 1
         varargs_vals: Flows = []
@@ -1587,7 +1612,7 @@ class _FuncAnalysis:
             e = inner(e)
             t = e.type
         if t == "identifier":
-            name = self.text(e)
+            name = self.name(e)
             found = self.visible.get(name)
             if found:
                 return found[-1].tkind
