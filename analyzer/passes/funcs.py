@@ -943,7 +943,7 @@ class _FuncAnalysis:
         body = s.child_by_field_name("body")
         rof = None
         clause = next((c for c in s.named_children if c.type in ("for_clause", "range_clause")), None)
-        cond = next((c for c in s.named_children if c is not body and c is not clause), None)
+        cond = next((c for c in s.named_children if c != body and c != clause), None)  # Nodes compare by ==
         if clause is not None and clause.type == "for_clause":
             init = clause.child_by_field_name("initializer")
             if init is not None:
