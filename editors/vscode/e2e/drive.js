@@ -278,6 +278,13 @@ async function main() {
     await page.waitForSelector(".monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info", { timeout: 10000 }).catch(() => {});
     phase("diagnostics_shown");
     log(`status.problems: ${problems}`);
+    // goperf's cost lens above the function (not required: reported in the result)
+    const codeLens = await page.waitForFunction(() => {
+      const el = document.querySelector(".monaco-editor .codelens-decoration");
+      return el && el.textContent.trim() ? el.textContent.trim() : false;
+    }, { timeout: 8000, polling: 200 }).then((h) => h.jsonValue()).catch(() => "");
+    phase("code_lens");
+    log(`code lens: ${codeLens || "(none)"}`);
 
     // 6. Hover the squiggle for the screenshot? Keep it simple: open the Problems panel so the
     //    message is visible in the picture, then screenshot.
@@ -290,7 +297,7 @@ async function main() {
       .some((r) => /goperf|prealloc/.test(r.getAttribute("aria-label") || r.textContent || "")),
     { timeout: 15000, polling: 100 }).catch(() => log("the Problems panel did not list the finding (screenshot anyway)"));
     const markerText = await page.evaluate(() => Array.from(document.querySelectorAll(".markers-panel .monaco-list-row"))
-      .map((r) => r.getAttribute("aria-label") || r.textContent).join("\n"));
+      .map((r) => `${r.getAttribute("aria-label") || ""} :: ${r.textContent}`).join("\n"));
     if (opts.screenshot) {
       fs.mkdirSync(path.dirname(opts.screenshot), { recursive: true });
       await page.screenshot({ path: opts.screenshot });
@@ -367,7 +374,7 @@ async function main() {
     timings.total = +((Date.now() - T0) / 1000).toFixed(2);
     const result = {
       ok: true, timings, workspace: opts.workspace, file: filePath, problems, problems_after: problemsAfter,
-      markers: markerText, quick_fix: chosen, console_errors: consoleErrors.slice(0, 10),
+      markers: markerText, code_lens: codeLens, quick_fix: chosen, console_errors: consoleErrors.slice(0, 10),
     };
     await cleanup();
     process.stdout.write(JSON.stringify(result) + "\n");
