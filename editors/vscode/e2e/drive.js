@@ -286,8 +286,7 @@ async function main() {
     phase("code_lens");
     log(`code lens: ${codeLens || "(none)"}`);
 
-    // 6. Hover the squiggle for the screenshot? Keep it simple: open the Problems panel so the
-    //    message is visible in the picture, then screenshot.
+    // 6. Open the Problems panel (Ctrl+Shift+M) so the message and rule id are in the picture.
     await page.keyboard.down("Control");
     await page.keyboard.down("Shift");
     await page.keyboard.press("KeyM");
