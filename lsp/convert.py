@@ -8,11 +8,14 @@ the unit arithmetic. Only `\\n` ends a line, as for tree-sitter and the Go tools
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from lsprotocol import types as lsp
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
@@ -138,6 +141,39 @@ def diagnostic(finding: Finding, lines: Lines, codec: PositionCodec, uri: str, i
         related_information=related or None,
         data={"index": index, "rule": finding.rule},
     )
+
+
+# What pygls sends is `json.dumps(converter.unstructure(message))` with the default separators;
+# a publication is built here from per-diagnostic fragments of the same text, so that a keystroke
+# serializes only the diagnostics it changed (tests/lsp/test_publish.py checks byte equality).
+_CONVERTER = default_converter()
+_DATA = "data"
+
+
+def diagnostic_head_json(d: lsp.Diagnostic) -> str:
+    """`d` (whose `data` is set, as `diagnostic` sets it) as pygls would serialize it, up to its
+    `data` value: `{..., "data": `. `data` is lsprotocol's last Diagnostic field: same order."""
+    obj = _CONVERTER.unstructure(d, lsp.Diagnostic)
+    del obj[_DATA]
+    return json.dumps(obj)[:-1] + ', "data": '
+
+
+@lru_cache(maxsize=4096)
+def _json_str(s: str) -> str:
+    return json.dumps(s)
+
+
+def diagnostic_data_json(index: int, rule: str) -> str:
+    """The rest of a fragment after `diagnostic_head_json`: `data` = {"index": …, "rule": …}, and `}`."""
+    return f'{{"index": {index}, "rule": {_json_str(rule)}}}}}'
+
+
+def publish_diagnostics_message(uri: str, fragments: Sequence[str], version: int | None) -> bytes:
+    """A whole `textDocument/publishDiagnostics` message (header and body), as pygls frames it."""
+    tail = f', "version": {int(version)}' if version is not None else ""
+    body = (f'{{"params": {{"uri": {json.dumps(uri)}, "diagnostics": [{", ".join(fragments)}]{tail}}}, '
+            f'"method": "textDocument/publishDiagnostics", "jsonrpc": "2.0"}}').encode("utf-8")
+    return (b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n" % len(body)) + body
 
 
 def tags(finding: Finding, text: bytes) -> list[lsp.DiagnosticTag]:

@@ -36,6 +36,7 @@ from goperf.analyzer.model import Finding
 
 from . import convert
 from .convert import Lines
+from .heap import Heap
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ class Analysis:
     skipped: str | None = None  # why the file was not analyzed (too large, not Go, ...)
     file: SourceFile | None = None  # what was analyzed: other documents' analyses use it as a sibling
     when: float = field(default_factory=time.time)
+    # `diagnostics` as JSON text, one fragment each (convert.diagnostic_json): published as they are
+    payload: list[str] | None = None
 
 
 class Document:
@@ -119,26 +122,36 @@ class DiagnosticCache:
 
     A keystroke changes the findings of one declaration; the others are the same findings at the
     same line and column (what the key records: each offset's row and its line's text up to it,
-    so the position is the same in any client units), so they need no conversion.
+    so the position is the same in any client units), so they need no conversion, and their
+    JSON text (all but `data`, which holds the finding's index) need not be serialized again.
     """
 
     def __init__(self):
-        self._by_key: dict[tuple, lsp.Diagnostic] = {}
+        self._by_key: dict[tuple, tuple[lsp.Diagnostic, str]] = {}
 
-    def convert(self, findings: list[Finding], lines: Lines, codec: PositionCodec, uri: str) -> list[lsp.Diagnostic]:
-        fresh: dict[tuple, lsp.Diagnostic] = {}
+    def convert(self, findings: list[Finding], lines: Lines, codec: PositionCodec, uri: str
+                ) -> tuple[list[lsp.Diagnostic], list[str]]:
+        """(diagnostics, their JSON fragments), in the order of `findings`."""
+        fresh: dict[tuple, tuple[lsp.Diagnostic, str]] = {}
         out = []
+        payload = []
+        data_json = convert.diagnostic_data_json
         for i, f in enumerate(findings):
             key = self._key(f, lines, codec, uri)
-            d = self._by_key.get(key)
-            if d is None:
+            hit = self._by_key.get(key)
+            if hit is None:
                 d = convert.diagnostic(f, lines, codec, uri, i)
-            elif d.data != {"index": i, "rule": f.rule}:
-                d = attrs.evolve(d, data={"index": i, "rule": f.rule})
-            fresh[key] = d
+                hit = (d, convert.diagnostic_head_json(d))
+            else:
+                d = hit[0]
+                if d.data != {"index": i, "rule": f.rule}:
+                    d = attrs.evolve(d, data={"index": i, "rule": f.rule})
+                    hit = (d, hit[1])
+            fresh[key] = hit  # the head does not depend on `data`
             out.append(d)
+            payload.append(hit[1] + data_json(i, f.rule))
         self._by_key = fresh
-        return out
+        return out, payload
 
     @staticmethod
     def _key(f: Finding, lines: Lines, codec: PositionCodec, uri: str) -> tuple:
@@ -248,6 +261,8 @@ class Scheduler:
         self.adjust: Callable[[list[Finding]], list[Finding]] = lambda findings: findings
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goperf-lint")
         self.analysis_count = 0
+        # GOPERF_LSP_GC=auto leaves CPython's collector as it is (for A/B measurements)
+        self.heap = Heap(enabled=os.environ.get("GOPERF_LSP_GC", "") != "auto")
 
     # -- document lifecycle (called on the event loop)
 
@@ -335,6 +350,7 @@ class Scheduler:
                 doc.compiled = None
                 self.publish(doc, result)
                 doc.fresh.set()
+                self.heap.published()
         doc.fresh.set()
 
     def _analyze(self, doc: Document, snap: Snapshot) -> Analysis | None:
@@ -372,8 +388,9 @@ class Scheduler:
         if doc.closed:
             return None
         codec = self.codec()
-        diagnostics = doc.converted.convert(findings, lines, codec, doc.uri)
-        return Analysis(snap.version, lines, tree, findings, diagnostics, snap.config, file=file)
+        diagnostics, payload = doc.converted.convert(findings, lines, codec, doc.uri)
+        return Analysis(snap.version, lines, tree, findings, diagnostics, snap.config, file=file, payload=payload)
 
     def shutdown(self) -> None:
+        self.heap.close()
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import inspect
 import itertools
 import logging
 import os
@@ -153,6 +154,13 @@ class GoperfServer(LanguageServer):
         return out
 
     def _publish(self, doc: Document, result: Analysis) -> None:
+        writer = self.protocol.writer
+        if result.payload is not None and writer is not None and self.protocol._include_headers:
+            # The message pygls would send, joined from the diagnostics' cached JSON fragments.
+            message = convert.publish_diagnostics_message(doc.uri, result.payload, result.version)
+            if inspect.isawaitable(res := writer.write(message)):
+                asyncio.ensure_future(res)
+            return
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=doc.uri, diagnostics=result.diagnostics, version=result.version)
         )
