@@ -288,7 +288,7 @@ class Loc:
         self.name = name
         self.kind = kind  # "var" | "param" | "result" | "site" | "heap" | "out"
         self.node = node
-        self.edges: list[tuple[Loc, int, Step]] = []  # incoming: (src, derefs, step)
+        self.edges: list[tuple[Loc, int, str, Node | None]] = []  # incoming: (src, derefs, why, node) — a Step once explained
         self.tkind: str | None = None
         self.tname: str | None = None  # named type ("T", "strings.Builder") without pointer
         self.size: int | None = None
@@ -480,7 +480,7 @@ class _FuncAnalysis:
         for src, derefs, _ in srcs:
             if src is dst and derefs >= 0:
                 continue
-            dst.edges.append((src, derefs, Step(why, node)))
+            dst.edges.append((src, derefs, why, node))
             if derefs < 0 and dst.kind in ("var", "param", "result") and dst.depth < src.depth and src.kind in ("var", "site") \
                     and src.escaped is None and src.site_kind not in ("append", "inlined"):
                 src.escaped = ("outlives", [Step(f"its address is stored in {dst.name}, which outlives the loop", node)])
@@ -538,7 +538,7 @@ class _FuncAnalysis:
                             loc = self.declare(ident, "result", t)
                             if loc is not None:
                                 self.named_results.append(loc)
-                                self.out.edges.append((loc, 0, Step("returned", ident)))
+                                self.out.edges.append((loc, 0, "returned", ident))
             else:
                 self.result_types.append(result)
         body = fn.child_by_field_name("body")
@@ -554,6 +554,8 @@ class _FuncAnalysis:
         t = inner(t)
         if t.type == "interface_type":
             return True
+        if t.type not in ("type_identifier", "identifier", "qualified_type"):
+            return False  # no other type's text is an interface name
         name = self.text(t)
         if name in INTERFACE_NAMES or name in self.st.iface_types:
             return True
@@ -1117,8 +1119,17 @@ class _FuncAnalysis:
             return self.call(e)
         if t == "selector_expression":
             operand = inner(e.child_by_field_name("operand"))
-            if operand.type == "identifier" and self.lookup(self.text(operand)) is None:
-                return []  # pkg.Name or a package-level value
+            if operand.type == "identifier":
+                found = self.visible.get(self.name(operand))
+                if not found:
+                    return []  # pkg.Name or a package-level value
+                loc = found[-1]  # x.f: kind_of(x), then ev(x), inlined
+                k = loc.tkind
+                self.cost += 1
+                owner = self.owner_stack[-1]
+                if owner is not None and loc.owner != id(owner):
+                    self.capture(loc)
+                return [(loc, 1 if k in ("pointer", None) else 0, [])]
             k = self.kind_of(operand)
             return [(l, d + (1 if k in ("pointer", None) else 0), st) for l, d, st in self.ev(operand)]
         if t == "index_expression":
@@ -1282,7 +1293,7 @@ class _FuncAnalysis:
                 byref = cap.reassigned or cap.addr_taken or (cap.size is not None and cap.size > BYREF_CAPTURE)
                 cap.byref = cap.byref or byref
                 site.edges.append((cap, -1 if byref else 0,
-                                   Step(f"{cap.name} captured {'by reference ' if byref else ''}by a closure", site.node)))
+                                   f"{cap.name} captured {'by reference ' if byref else ''}by a closure", site.node))
 
     def convert_iface(self, e: Node) -> Flows:
         """`e` converted to an interface: a new allocation unless the value is pointer-shaped."""
@@ -1772,11 +1783,11 @@ class _FuncAnalysis:
             d, path = best[loc]
             if d < 0:
                 d = 0
-            for src, k, step in loc.edges:
+            for src, k, why, node in loc.edges:
                 nd = d + k
                 old = best.get(src)
                 if old is None or nd < old[0]:
-                    best[src] = (nd, [step] + path)
+                    best[src] = (nd, [Step(why, node)] + path)
                     todo.append(src)
         return best
 
@@ -1949,8 +1960,9 @@ def go_anchor(node: Node) -> Node:
 
 def _has_pragma(fn: Node, f: SourceFile, pragma: str) -> bool:
     prev = fn.prev_sibling
+    pragma_bytes = pragma.encode()
     while prev is not None and prev.type == "comment":
-        if f.text(prev).startswith(pragma):
+        if f.source.startswith(pragma_bytes, prev.start_byte):
             return True
         prev = prev.prev_sibling
     return False
