@@ -128,17 +128,24 @@ class DiagnosticCache:
 
     def __init__(self):
         self._by_key: dict[tuple, tuple[lsp.Diagnostic, str]] = {}
+        self._for: tuple[str, str] | None = None  # (uri, encoding) the keys hold for
 
     def convert(self, findings: list[Finding], lines: Lines, codec: PositionCodec, uri: str
                 ) -> tuple[list[lsp.Diagnostic], list[str]]:
         """(diagnostics, their JSON fragments), in the order of `findings`."""
+        if self._for != (uri, codec.encoding):
+            self._by_key = {}
+            self._for = (uri, codec.encoding)
+        previous = self._by_key
         fresh: dict[tuple, tuple[lsp.Diagnostic, str]] = {}
         out = []
         payload = []
         data_json = convert.diagnostic_data_json
+        key_of = self._key
+        text, starts = lines.text, lines.starts
         for i, f in enumerate(findings):
-            key = self._key(f, lines, codec, uri)
-            hit = self._by_key.get(key)
+            key = key_of(f, text, starts)
+            hit = previous.get(key)
             if hit is None:
                 d = convert.diagnostic(f, lines, codec, uri, i)
                 hit = (d, convert.diagnostic_head_json(d))
@@ -154,17 +161,29 @@ class DiagnosticCache:
         return out, payload
 
     @staticmethod
-    def _key(f: Finding, lines: Lines, codec: PositionCodec, uri: str) -> tuple:
-        text, starts = lines.text, lines.starts
-        where = []
-        for o in (f.start, f.end, *(x for r in f.related for x in (r.start, r.end))):
+    def _key(f: Finding, text: bytes, starts: list[int]) -> tuple:
+        """What the diagnostic is made of, each offset as (row, the line's bytes up to it)."""
+        o = f.start
+        row = bisect_right(starts, o) - 1
+        line = starts[row]
+        where = (row, text[line:o])
+        o = f.end
+        if o < line or (row + 1 < len(starts) and o >= starts[row + 1]):  # not on the start's line
             row = bisect_right(starts, o) - 1
-            where.append((row, text[starts[row]:o]))
+            line = starts[row]
+        where += (row, text[line:o])
+        if f.related:
+            for r in f.related:
+                for o in (r.start, r.end):
+                    row = bisect_right(starts, o) - 1
+                    where += (row, text[starts[row]:o])
+            related = tuple(r.message for r in f.related)
+        else:
+            related = ()
         fix = tuple((e.start - f.start, e.end - f.start, e.new_text == "", e.path) for e in f.fixes[0].edits) \
             if f.fixes else ()
-        tags = tuple(f.data.get("tags", ())) if isinstance(f.data, dict) else ()
-        return (uri, codec.encoding, f.rule, f.message, f.severity, f.source, f.path, tuple(where),
-                tuple(r.message for r in f.related), fix, tags)
+        tags = tuple(f.data.get("tags", ())) if f.data and isinstance(f.data, dict) else ()
+        return (f.rule, f.message, f.severity, f.source, f.path, where, related, fix, tags)
 
 
 @dataclass

@@ -13,11 +13,14 @@ import inspect
 import itertools
 import logging
 import os
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -27,6 +30,7 @@ from . import compile as compiling
 from . import convert, features, options as settings
 from .documents import Analysis, Document, Scheduler
 from .profile import Reports
+from .stdio import MessageReader
 
 log = logging.getLogger("goperf.lsp")
 
@@ -96,6 +100,25 @@ class GoperfServer(LanguageServer):
         self.scheduler.adjust = self._adjust
         self._tokens = itertools.count(1)
         self._warned_large: set[str] = set()
+
+    def _start_io_async(self, stdin=None, stdout=None) -> None:
+        """pygls's stdio loop, reading through lsp/stdio.py (one thread hop per message)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def main():
+            reader = MessageReader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
+            await run_async(stop_event=self._stop_event, reader=reader, protocol=self.protocol, logger=log,
+                            error_handler=self.report_server_error)
+
+        try:
+            asyncio.run(main())
+        except BrokenPipeError:
+            log.error("Connection to the client is lost! Shutting down the server.")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     # -- plumbing used by the handlers
 

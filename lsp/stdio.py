@@ -1,0 +1,68 @@
+"""Reading LSP messages from stdin with one thread hop per message.
+
+pygls's `StdinAsyncReader` reads each header line and each body through `run_in_executor`:
+three round trips between a pool thread and the event loop per message, each a wake-up
+that waits for a CPU on a busy machine. Here one thread reads whole messages (the same
+framing as `pygls.io_.run_async`, which still parses them) and hands each one's parts to
+the event loop at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import re
+import threading
+from typing import BinaryIO
+
+CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$")  # as pygls.io_.run_async matches it
+
+
+class MessageReader:
+    """`readline()` / `readexactly(n)` for `pygls.io_.run_async`, fed by a reader thread."""
+
+    def __init__(self, stdin: BinaryIO, loop: asyncio.AbstractEventLoop):
+        self._stdin = stdin
+        self._loop = loop
+        self._parts: collections.deque[bytes] = collections.deque()
+        self._ready = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, name="goperf-stdin", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        stdin = self._stdin
+        while True:
+            parts = []
+            length = 0
+            while True:  # header lines, up to the empty line
+                line = stdin.readline()
+                parts.append(line)
+                if not line:
+                    break
+                if not length and (m := CONTENT_LENGTH.fullmatch(line)):
+                    length = int(m.group(1))
+                if length and not line.strip():
+                    parts.append(stdin.read(length))
+                    break
+            try:
+                self._loop.call_soon_threadsafe(self._feed, parts)
+            except RuntimeError:  # the loop is closed: the server is exiting
+                return
+            if not parts[-1]:
+                return
+
+    def _feed(self, parts: list[bytes]) -> None:
+        self._parts.extend(parts)
+        self._ready.set()
+
+    async def _next(self) -> bytes:
+        while not self._parts:
+            self._ready.clear()
+            await self._ready.wait()
+        return self._parts.popleft()
+
+    async def readline(self) -> bytes:
+        return await self._next()
+
+    async def readexactly(self, n: int) -> bytes:
+        return await self._next()
