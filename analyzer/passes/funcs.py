@@ -353,7 +353,12 @@ class _FuncAnalysis:
         start = token.start_byte
         s = self.names.get(start)
         if s is None:
-            s = self.names[start] = self.text(token)
+            raw = self.f.source[start:token.end_byte]
+            try:
+                s = raw.decode()
+            except UnicodeDecodeError:
+                s = raw.decode("utf-8", "replace")
+            self.names[start] = s
         return s
 
     def new_loc(self, name: str, kind: str, node: Node | None) -> Loc:
@@ -362,7 +367,7 @@ class _FuncAnalysis:
         return loc
 
     def declare(self, ident: Node, kind: str = "var", type_node: Node | None = None) -> Loc | None:
-        name = self.text(ident)
+        name = self.name(ident)
         if name == "_":
             return None
         loc = self.new_loc(name, kind, ident)
@@ -655,7 +660,7 @@ class _FuncAnalysis:
         rhs = right.named_children if right is not None else []
         values = [self.ev(r) for r in rhs]
         for i, ident in enumerate(lhs):
-            name = self.text(ident)
+            name = self.name(ident)
             if name == "_":
                 continue
             existing = self.scopes[-1].get(name)
@@ -703,12 +708,12 @@ class _FuncAnalysis:
             loc.tkind = "func"
             loc.funclit = True
         elif v.type == "identifier":
-            src = self.lookup(self.text(v))
+            src = self.lookup(self.name(v))
             if src is not None:
                 loc.tkind, loc.tname, loc.size, loc.type_node = src.tkind, src.tname, src.size, src.type_node
         elif v.type == "call_expression":
             fn = v.child_by_field_name("function")
-            name = self.text(fn)
+            name = self.name(fn) if fn is not None and fn.type == "identifier" else ""  # builtins and types are names
             args = v.child_by_field_name("arguments")
             if name in ("make",) and args is not None and args.named_child_count:
                 loc.tkind, loc.tname = self.type_kind(args.named_children[0])
@@ -758,12 +763,12 @@ class _FuncAnalysis:
     def callee_result_types(self, call: Node) -> list[tuple[Node, SourceFile] | None]:
         fn = inner(call.child_by_field_name("function"))
         found = None
-        if fn.type == "identifier" and self.lookup(self.text(fn)) is None:
-            found = self.st.decls.funcs.get(self.text(fn))
+        if fn.type == "identifier" and self.lookup(self.name(fn)) is None:
+            found = self.st.decls.funcs.get(self.name(fn))
         elif fn.type == "selector_expression":
             tname = self.static_type(inner(fn.child_by_field_name("operand")))
             if tname is not None and "." not in tname:
-                found = self.st.decls.funcs.get(f"{tname}.{self.text(fn.child_by_field_name('field'))}")
+                found = self.st.decls.funcs.get(f"{tname}.{self.name(fn.child_by_field_name('field'))}")
         if found is None:
             return []
         res = found[0].child_by_field_name("result")
@@ -831,7 +836,7 @@ class _FuncAnalysis:
         target = inner(target)
         t = target.type
         if t == "identifier":
-            name = self.text(target)
+            name = self.name(target)
             if name == "_":
                 return
             loc = self.use(target)
@@ -1456,7 +1461,7 @@ class _FuncAnalysis:
         tname = self.static_type(inner(sel.child_by_field_name("operand")))
         if tname is None or "." in tname:
             return None
-        key = (tname, self.text(sel.child_by_field_name("field")))
+        key = (tname, self.name(sel.child_by_field_name("field")))
         cache = self.st.field_types
         if key not in cache:
             cache[key] = self._field_type(tname, key[1])
