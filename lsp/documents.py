@@ -58,6 +58,7 @@ class Analysis:
     when: float = field(default_factory=time.time)
     # `diagnostics` as JSON text, one fragment each (convert.diagnostic_json): published as they are
     payload: list[str] | None = None
+    published: bool = False  # by the worker, through Scheduler.publish_now
 
 
 class Document:
@@ -74,6 +75,7 @@ class Document:
         self.result: Analysis | None = None
         self.compiled: Analysis | None = None  # compiler-confirmed findings for result.version
         self.analyzed_version: int | None = None
+        self.epoch = 0  # bumped when the settings change: an analysis started before is outdated
         self.task: asyncio.Task | None = None
         self.fresh = asyncio.Event()
         self.analyzer = IncrementalFile()  # owned by the worker: re-runs rules only where edits landed
@@ -194,6 +196,7 @@ class Snapshot:
     edits: list[InputEdit] | None
     config: Config | None
     skipped: str | None
+    epoch: int = 0
 
 
 class Siblings:
@@ -278,6 +281,9 @@ class Scheduler:
         self.docs: dict[str, Document] = {}
         self.siblings = Siblings()
         self.adjust: Callable[[list[Finding]], list[Finding]] = lambda findings: findings
+        # Called by the worker with a finished analysis: True if it published it (the document
+        # still at that version), so the event loop must not.
+        self.publish_now: Callable[[Document, Analysis], bool] | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goperf-lint")
         self.analysis_count = 0
         # GOPERF_LSP_GC=auto leaves CPython's collector as it is (for A/B measurements)
@@ -318,6 +324,7 @@ class Scheduler:
     def relint_all(self) -> None:
         for doc in self.docs.values():
             doc.analyzed_version = None
+            doc.epoch += 1  # a run in flight must not mark its version analyzed
             self.schedule(doc)
 
     def schedule(self, doc: Document) -> None:
@@ -348,7 +355,7 @@ class Scheduler:
         loop = asyncio.get_running_loop()
         while not doc.closed and doc.analyzed_version != doc.version:
             config, skipped = self.configure(doc)
-            snap = Snapshot(doc.version, doc.text, doc.starts, doc.pending, config, skipped)
+            snap = Snapshot(doc.version, doc.text, doc.starts, doc.pending, config, skipped, doc.epoch)
             doc.pending = []
             try:
                 result = await loop.run_in_executor(self.executor, self._analyze, doc, snap)
@@ -360,15 +367,18 @@ class Scheduler:
             if doc.closed:
                 break
             if result is None:
-                if doc.version == snap.version:
+                if doc.version == snap.version and doc.epoch == snap.epoch:
                     doc.analyzed_version = snap.version  # failed for this text: wait for the next edit
                 continue
-            doc.analyzed_version = snap.version
-            if snap.version == doc.version:
+            if doc.epoch == snap.epoch:
+                doc.analyzed_version = snap.version
+            if snap.version == doc.version and (snap.epoch == doc.epoch or result.published):
                 doc.result = result
                 doc.compiled = None
-                self.publish(doc, result)
+                if not result.published:
+                    self.publish(doc, result)
                 doc.fresh.set()
+            if result.published or snap.version == doc.version:
                 self.heap.published()
         doc.fresh.set()
 
@@ -408,7 +418,10 @@ class Scheduler:
             return None
         codec = self.codec()
         diagnostics, payload = doc.converted.convert(findings, lines, codec, doc.uri)
-        return Analysis(snap.version, lines, tree, findings, diagnostics, snap.config, file=file, payload=payload)
+        result = Analysis(snap.version, lines, tree, findings, diagnostics, snap.config, file=file, payload=payload)
+        if self.publish_now is not None and doc.epoch == snap.epoch:
+            result.published = self.publish_now(doc, result)
+        return result
 
     def shutdown(self) -> None:
         self.heap.close()

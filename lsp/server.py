@@ -20,7 +20,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
-from pygls.io_ import StdoutWriter, run_async
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -30,7 +30,7 @@ from . import compile as compiling
 from . import convert, features, options as settings
 from .documents import Analysis, Document, Scheduler
 from .profile import Reports
-from .stdio import MessageReader
+from .stdio import LockedWriter, MessageReader
 
 log = logging.getLogger("goperf.lsp")
 
@@ -97,6 +97,7 @@ class GoperfServer(LanguageServer):
         self.reports = Reports()
         self.compiler = compiling.Compiler()
         self.scheduler = Scheduler(self._publish, self.codec, self._configure)
+        self.scheduler.publish_now = self._publish_now
         self.scheduler.adjust = self._adjust
         self._tokens = itertools.count(1)
         self._warned_large: set[str] = set()
@@ -104,7 +105,7 @@ class GoperfServer(LanguageServer):
     def _start_io_async(self, stdin=None, stdout=None) -> None:
         """pygls's stdio loop, reading through lsp/stdio.py (one thread hop per message)."""
         self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        self.protocol.set_writer(LockedWriter(stdout or sys.stdout.buffer))
 
         async def main():
             reader = MessageReader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
@@ -187,6 +188,23 @@ class GoperfServer(LanguageServer):
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=doc.uri, diagnostics=result.diagnostics, version=result.version)
         )
+
+    def _publish_now(self, doc: Document, result: Analysis) -> bool:
+        """From the analysis worker: publish right away (no hop back to the event loop), unless the
+        document was closed or changed meanwhile. The writer's lock orders this with the loop's
+        messages (a didClose's empty publication comes after, never before)."""
+        writer = self.protocol.writer
+        if result.payload is None or not isinstance(writer, LockedWriter):
+            return False
+        message = convert.publish_diagnostics_message(doc.uri, result.payload, result.version)
+        with writer.lock:
+            if doc.closed or doc.version != result.version:
+                return False
+            try:
+                writer.write_locked(message)
+            except (OSError, ValueError) as e:  # the client is gone: the read loop ends the server
+                log.error("publishing diagnostics failed: %s", e)
+        return True
 
     def supports(self, dotted: str) -> bool:
         node: Any = self.client_capabilities

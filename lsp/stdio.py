@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import os
 import re
 import threading
 from typing import BinaryIO
@@ -22,7 +23,13 @@ class MessageReader:
     """`readline()` / `readexactly(n)` for `pygls.io_.run_async`, fed by a reader thread."""
 
     def __init__(self, stdin: BinaryIO, loop: asyncio.AbstractEventLoop):
-        self._stdin = stdin
+        # A reader of its own on a duplicate of the descriptor: at interpreter shutdown the
+        # thread may still be blocked in a read, holding its reader's lock, and closing
+        # sys.stdin must not wait for that lock (a fatal error in CPython).
+        try:
+            self._stdin = os.fdopen(os.dup(stdin.fileno()), "rb")
+        except (AttributeError, OSError, ValueError):  # not a file (tests)
+            self._stdin = stdin
         self._loop = loop
         self._parts: collections.deque[bytes] = collections.deque()
         self._ready = asyncio.Event()
@@ -66,3 +73,23 @@ class MessageReader:
 
     async def readexactly(self, n: int) -> bytes:
         return await self._next()
+
+
+class LockedWriter:
+    """pygls's StdoutWriter, safe to call from the analysis worker too: one message per write."""
+
+    def __init__(self, stdout: BinaryIO):
+        self._stdout = stdout
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        self._stdout.close()
+
+    def write(self, data: bytes) -> None:
+        with self.lock:
+            self.write_locked(data)
+
+    def write_locked(self, data: bytes) -> None:
+        """For a caller already holding `lock`."""
+        self._stdout.write(data)
+        self._stdout.flush()
