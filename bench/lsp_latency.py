@@ -211,6 +211,7 @@ def bench_edits(python: str, work: Path, edits: int, seed: int, rules: str = "al
     path.write_text(text)
     (work / "go.mod").write_text("module example.com/bench\n\ngo 1.23\n")
     uri = path.as_uri()
+    load = [os.getloadavg()[0]]
     c = start(work, python, rules)
     try:
         t0 = c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "go", "version": 1, "text": text}})
@@ -237,8 +238,9 @@ def bench_edits(python: str, work: Path, edits: int, seed: int, rules: str = "al
             t0 = c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]})
             t1, _ = c.wait_diagnostics(uri, v)
             lat.append((t1 - t0) * 1e3)
+        load.append(os.getloadavg()[0])
         return {"rules": rules, "lines": len(text.splitlines()), "bytes": len(text.encode()), "findings": len(diags),
-                "open_ms": open_ms, "latencies": lat}
+                "open_ms": open_ms, "latencies": lat, "load": load}
     finally:
         c.close()
 
@@ -296,13 +298,14 @@ def render(runs: list[dict], opens: list[dict], root: Path | None) -> str:
         "after the previous result arrived. Rules: `all` = preview rules too, `default` = stable rules, `none` = no rules "
         "(what the server itself costs: sync, incremental reparse, conversion, JSON, pipes):",
         "",
-        "| rules | findings | p50 | p95 | p99 | max | mean | didOpen |",
-        "|---|---|---|---|---|---|---|---|",
+        "| rules | findings | p50 | p95 | p99 | max | mean | didOpen | load (1-min avg, start → end) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         lat = run["latencies"]
         rows.append(f"| {run['rules']} | {run['findings']} | {pct(lat, .5):.1f} ms | {pct(lat, .95):.1f} ms | "
-                    f"{pct(lat, .99):.1f} ms | {max(lat):.1f} ms | {statistics.mean(lat):.1f} ms | {run['open_ms']:.0f} ms |")
+                    f"{pct(lat, .99):.1f} ms | {max(lat):.1f} ms | {statistics.mean(lat):.1f} ms | {run['open_ms']:.0f} ms | "
+                    f"{run['load'][0]:.1f} → {run['load'][-1]:.1f} |")
     rows += ["", "Target: p95 ≤ 50 ms after an edit — " + ", ".join(
         f"{r['rules']}: {'met' if pct(r['latencies'], .95) <= 50 else 'not met'}" for r in runs) + ".", ""]
     if opens:

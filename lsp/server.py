@@ -3,6 +3,11 @@
 Document text and trees live in documents.py (pygls's own text store is bypassed: it
 re-splits the whole text on every access, and the analyzer wants bytes and a tree);
 LSP conversion lives in convert.py, actions/hover/lens assembly in features.py.
+
+The keystroke path is kept short (docs/benchmarks.md "Language server latency"): stdin is read
+by one thread (stdio.py), the analysis worker publishes its own result from per-diagnostic
+JSON fragments cached across edits (convert.publish_diagnostics_message), and the garbage
+collector's generations are frozen between publications (heap.py).
 """
 
 from __future__ import annotations
