@@ -28,8 +28,10 @@ class MessageReader:
         # sys.stdin must not wait for that lock (a fatal error in CPython).
         try:
             self._stdin = os.fdopen(os.dup(stdin.fileno()), "rb")
+            self._owned = True
         except (AttributeError, OSError, ValueError):  # not a file (tests)
             self._stdin = stdin
+            self._owned = False
         self._loop = loop
         self._parts: collections.deque[bytes] = collections.deque()
         self._ready = asyncio.Event()
@@ -37,6 +39,18 @@ class MessageReader:
         self._thread.start()
 
     def _run(self) -> None:
+        try:
+            self._read_all()
+        except (OSError, ValueError):  # stdin failed: end the read loop as at end of file
+            try:
+                self._loop.call_soon_threadsafe(self._feed, [b""])
+            except RuntimeError:
+                pass
+        finally:
+            if self._owned:
+                self._stdin.close()
+
+    def _read_all(self) -> None:
         stdin = self._stdin
         while True:
             parts = []
