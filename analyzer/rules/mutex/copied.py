@@ -56,6 +56,8 @@ decide.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from typing import Iterator
 
 from tree_sitter import Node
@@ -86,11 +88,15 @@ def check(ctx: Context) -> Iterator[Finding]:
     locks = LockTypes(ctx)
     if not locks.possible():
         return  # no lock type is nameable in this file: nothing can copy one
-    for fn in ctx.nodes("function_declaration") + ctx.nodes("method_declaration") + ctx.nodes("func_literal"):
+    yield from _check(ctx, locks)
+
+
+def _check(ctx: Context, locks: "LockTypes") -> Iterator[Finding]:
+    for fn in locks.nodes("function_declaration") + locks.nodes("method_declaration") + locks.nodes("func_literal"):
         yield from _params(ctx, locks, fn)
-    for loop in ctx.nodes("for_statement"):
+    for loop in locks.nodes("for_statement"):
         yield from _range(ctx, locks, loop)
-    for stmt in ctx.nodes("assignment_statement") + ctx.nodes("short_var_declaration"):
+    for stmt in locks.nodes("assignment_statement") + locks.nodes("short_var_declaration"):
         op = stmt.child_by_field_name("operator")
         if stmt.type == "assignment_statement" and ctx.text(op) != "=":
             continue
@@ -103,7 +109,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             if path:
                 target = ctx.text(lhs[i]) if len(lhs) == right.named_child_count else ctx.text(left)
                 yield ctx.finding(RULE, value, f"assignment copies lock value to {target}: {path}")
-    for decl in ctx.nodes("var_declaration"):
+    for decl in locks.nodes("var_declaration"):
         for spec in specs(decl):
             value = spec.child_by_field_name("value")
             names = spec.children_by_field_name("name")
@@ -112,13 +118,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                 if path:
                     target = ctx.text(names[i]) if i < len(names) else "variable"
                     yield ctx.finding(RULE, v, f"variable declaration copies lock value to {target}: {path}")
-    for ret in ctx.nodes("return_statement"):
+    for ret in locks.nodes("return_statement"):
         values = ret.named_children[0] if ret.named_child_count else None
         for v in values.named_children if values is not None and values.type == "expression_list" else []:
             path = locks.of_value(v)
             if path:
                 yield ctx.finding(RULE, v, f"return copies lock value: {path}")
-    for call in ctx.nodes("call_expression"):
+    for call in locks.nodes("call_expression"):
         fn = call.child_by_field_name("function")
         args = call.child_by_field_name("arguments")
         if fn is None or args is None or _ignored_call(ctx, fn):
@@ -127,7 +133,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             path = locks.of_value(a)
             if path:
                 yield ctx.finding(RULE, a, f"call of {_short(ctx.text(fn))} copies lock value: {path}")
-    for lit in ctx.nodes("composite_literal"):
+    for lit in locks.nodes("composite_literal"):
         body = lit.child_by_field_name("body")
         for el in body.named_children if body is not None else []:
             value = el.child_by_field_name("value") if el.type == "keyed_element" else el
@@ -204,6 +210,7 @@ class LockTypes:
         self.pkg: Package = ctx.package
         self.decls = package_decls(ctx.package)
         self._named: dict[str, str | None] = ctx.package.result("mutex.copied.named", lambda p: {})
+        self._lock_spans: list[tuple[int, int]] | None = None
 
     def possible(self) -> bool:
         """Whether any value in this file can have a lock type: the package declares one,
@@ -214,6 +221,52 @@ class LockTypes:
         local = self.pkg.result("mutex.copied.local", lambda p: [
             name for name in self.decls.types if self._named_path(name, 0)])
         return bool(local)
+
+    def nodes(self, kind: str) -> list[Node]:
+        """ctx.nodes(kind), only inside top-level declarations that can involve a lock."""
+        return [n for n in self.ctx.nodes(kind) if self.may_involve(n.start_byte)]
+
+    def may_involve(self, offset: int) -> bool:
+        """Whether the top-level declaration around `offset` mentions anything through which a
+        value could have a lock type: a lock-holding type, the packages that export one, or a
+        package function or variable whose declaration mentions those. A cheap text test that
+        spares the type inference on the many declarations that cannot copy a lock."""
+        spans = self._spans()
+        i = bisect_right(spans, (offset, float("inf"))) - 1
+        return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+    def _spans(self) -> list[tuple[int, int]]:
+        if self._lock_spans is None:
+            markers = self._markers()
+            source = self.ctx.source
+            self._lock_spans = [(top.start_byte, top.end_byte) for top in self.ctx.root.children
+                                if markers.search(source, top.start_byte, top.end_byte)]
+        return self._lock_spans
+
+    def _markers(self) -> "re.Pattern[bytes]":
+        """Words whose absence from a declaration proves no value in it has a lock type."""
+        def compute(pkg: Package) -> set[str]:
+            words = {name for name in self.decls.types if self._named_path(name, 0)}
+            for f in pkg.files:
+                for path in ("sync", "sync/atomic", *{p for p, _ in STD_HOLDERS}):
+                    words |= import_names(f, path)
+            words.discard(".")
+            for _ in range(2):  # functions returning, and variables holding, such values
+                pattern = _word_pattern(words)
+                for name, (fn, f) in self.decls.funcs.items():
+                    result = fn.child_by_field_name("result")
+                    if result is not None and pattern.search(f.source[result.start_byte:result.end_byte]):
+                        words.add(name.rsplit(".", 1)[-1])
+                for name, decl in self.decls.values.items():
+                    f = self.decls.value_files.get(name)
+                    stmt = decl.statement
+                    if f is not None and pattern.search(f.source[stmt.start_byte:stmt.end_byte]):
+                        words.add(name)
+            return words
+        words = self.pkg.result("mutex.copied.markers", compute)
+        if any("." == n for f in self.pkg.files for p in ("sync", "sync/atomic") for n in import_names(f, p)):
+            return re.compile(rb"[\s\S]")  # dot-imported sync: lock types have bare names
+        return _word_pattern(words)
 
     def of_value(self, expr: Node) -> str | None:
         """The lock path of an expression that copies an existing value, like vet's lockPathRhs."""
@@ -320,3 +373,10 @@ RULE = Rule(
     fix=FixAvailability.NONE,
     peers=("govet", "copylocks"),
 )
+
+
+def _word_pattern(words: set[str]) -> "re.Pattern[bytes]":
+    if not words:
+        return re.compile(rb"(?!)")  # matches nothing
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rb"\b(?:" + alternatives + rb")\b")
