@@ -12,6 +12,15 @@ counting, as almost all of a replaced analysis is; cycles among them are collect
 server is idle (no publication for IDLE seconds): unfreeze, collect, freeze. Should the
 server never be idle, a collection runs after every MAX_FROZEN publications, so memory stays
 bounded.
+
+What that costs, measured on the benchmark file (all rules): each analysis leaves 150–250 objects
+in reference cycles (the analyzer's per-analysis Package with its cached passes, e.g. Sizer.pkg),
+and through them the replaced tree and text: ~0.3 MB per edit of this 3,000-line file stays
+allocated until a collection. A full collection takes ~65 ms for the live heap (~125,000
+objects) plus ~7 ms per 1,000 garbage objects. So besides idle time, a collection runs when the
+process grew by MAX_GROWTH since the last one (resident size, read from /proc on Linux) or
+after MAX_FROZEN publications, right after a publication: the client has its result, and a
+user typing at a few keys a second sends the next edit after the collection ended.
 """
 
 from __future__ import annotations
@@ -19,27 +28,37 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import time
 
 log = logging.getLogger(__name__)
 
 
 class Heap:
-    IDLE = 2.0  # seconds without a publication before collecting the frozen objects' cycles
-    MAX_FROZEN = 500  # publications between two collections at most
+    IDLE = 1.0  # seconds without a publication before collecting the frozen objects' cycles
+    MAX_FROZEN = 100  # publications between two collections at most
+    MAX_GROWTH = 48 << 20  # bytes of resident-size growth since the last collection
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self.since_collect = 0
         self.collections = 0
         self._timer: asyncio.TimerHandle | None = None
+        self._base = _rss() if enabled else None
+
+    def _grown(self) -> bool:
+        rss = _rss()
+        if rss is None or self._base is None:
+            return False
+        self._base = min(self._base, rss)
+        return rss - self._base > self.MAX_GROWTH
 
     def published(self) -> None:
         """After a publication, on the event loop."""
         if not self.enabled:
             return
         self.since_collect += 1
-        if self.since_collect >= self.MAX_FROZEN:
+        if self.since_collect >= self.MAX_FROZEN or self._grown():
             self.collect()
             return
         gc.freeze()
@@ -62,9 +81,22 @@ class Heap:
         gc.freeze()
         self.since_collect = 0
         self.collections += 1
+        self._base = _rss()
         log.debug("idle collection: %d unreachable objects, %.1f ms", found, (time.perf_counter() - t) * 1e3)
 
     def close(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _rss() -> int | None:
+    """Resident size in bytes (Linux), None elsewhere."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
