@@ -1365,6 +1365,11 @@ class _FuncAnalysis:
         if ft in _CONVERSION_CALLEES and len(args) == 1:
             return self.conversion(fn, args[0], e)
         name = self.name(fn) if ft == "identifier" else None
+        if ft == "selector_expression":
+            pkg = fn.child_by_field_name("operand")
+            if pkg.type == "identifier" and self.imports.get(self.name(pkg)) == "unsafe" and \
+                    self.lookup(self.name(pkg)) is None:
+                return self.unsafe_builtin(self.name(fn.child_by_field_name("field")), args)
         if name is not None and self.lookup(name) is None:
             if name == "new":
                 site = self.site("new", e, paren, self.text(e))
@@ -1400,6 +1405,15 @@ class _FuncAnalysis:
         if facts is None:
             return self.unknown_call(fn, args, e)
         return self.apply_facts(facts, recv_node, args, e, paren, key)
+
+    def unsafe_builtin(self, name: str, args: list[Node]) -> Flows:
+        """unsafe.Pointer/String/Slice/SliceData/StringData/Add are builtins of the compiler (one node each,
+        no call cost) whose result points where their first argument points; Sizeof & co. are constants."""
+        self.cost += 1
+        vals = [self.ev(a) for a in args]
+        if name in ("Pointer", "String", "Slice", "SliceData", "StringData", "Add") and vals:
+            return vals[0]
+        return []
 
     def resolve_callee(self, fn: Node, name: str | None = None) -> tuple[dict | Summary | None, Node | None, str]:
         """The callee's facts (a Summary of this package, or a stdlib table entry), its receiver node."""
