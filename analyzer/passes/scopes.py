@@ -268,6 +268,10 @@ class FileScopes:
 
 
 _SCOPES: dict[int, FileScopes] = {}
+# Each entry keeps its tree alive. An editor makes a new tree per keystroke, so the bound
+# is kept small; a package's files are analysed one after another, cross-file lookups
+# (other files' declarations) rebuild cheaply, lazily per declaration.
+_MAX_CACHED_FILES = 16
 
 
 def _file_scopes(node: Node, source: bytes) -> FileScopes:
@@ -283,7 +287,7 @@ def _file_scopes(node: Node, source: bytes) -> FileScopes:
             root = root.parent
         scopes = FileScopes(root, source)
         _SCOPES.pop(id(source), None)
-        if len(_SCOPES) >= 64:  # cached scopes keep their tree alive
+        if len(_SCOPES) >= _MAX_CACHED_FILES:
             _SCOPES.pop(next(iter(_SCOPES)))
         _SCOPES[id(source)] = scopes
     return scopes
