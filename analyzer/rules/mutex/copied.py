@@ -255,18 +255,19 @@ class LockTypes:
                 pattern = _word_pattern(words)
                 for name, (fn, f) in self.decls.funcs.items():
                     result = fn.child_by_field_name("result")
-                    if result is not None and pattern.search(f.source[result.start_byte:result.end_byte]):
+                    if result is not None and pattern.search(f.source, result.start_byte, result.end_byte):
                         words.add(name.rsplit(".", 1)[-1])
                 for name, decl in self.decls.values.items():
                     f = self.decls.value_files.get(name)
-                    stmt = decl.statement
-                    if f is not None and pattern.search(f.source[stmt.start_byte:stmt.end_byte]):
+                    spec = decl.name_node.parent  # its own var_spec, not the whole var ( … ) block
+                    if f is not None and spec is not None and pattern.search(f.source, spec.start_byte, spec.end_byte):
                         words.add(name)
             return words
-        words = self.pkg.result("mutex.copied.markers", compute)
-        if any("." == n for f in self.pkg.files for p in ("sync", "sync/atomic") for n in import_names(f, p)):
-            return re.compile(rb"[\s\S]")  # dot-imported sync: lock types have bare names
-        return _word_pattern(words)
+        def pattern(pkg: Package) -> "re.Pattern[bytes]":
+            if any("." == n for f in pkg.files for p in ("sync", "sync/atomic") for n in import_names(f, p)):
+                return re.compile(rb"[\s\S]")  # dot-imported sync: lock types have bare names
+            return _word_pattern(compute(pkg))
+        return self.pkg.result("mutex.copied.markers", pattern)
 
     def of_value(self, expr: Node) -> str | None:
         """The lock path of an expression that copies an existing value, like vet's lockPathRhs."""
