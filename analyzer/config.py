@@ -28,6 +28,7 @@ class Config:
     disable: tuple[str, ...] = ()
     min_severity: Severity | None = None  # None: the front end's default (cli: info, editors: hint)
     tests: bool = False  # lint _test.go files
+    generated: bool = False  # lint files marked "// Code generated … DO NOT EDIT." (as golangci-lint, off by default)
     thresholds: dict = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
 
     def threshold(self, name: str) -> int:
@@ -49,7 +50,7 @@ class Config:
 
 
 def from_mapping(data: dict, origin: str = "config") -> Config:
-    known = {"enable", "disable", "min-severity", "tests", "thresholds"}
+    known = {"enable", "disable", "min-severity", "tests", "generated", "thresholds"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{origin}: unknown option(s) {', '.join(sorted(unknown))}")
@@ -69,6 +70,7 @@ def from_mapping(data: dict, origin: str = "config") -> Config:
         disable=tuple(_str_list(data, "disable", origin)),
         min_severity=severity,
         tests=bool(data.get("tests", False)),
+        generated=bool(data.get("generated", False)),
         thresholds=thresholds,
     )
 

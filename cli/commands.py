@@ -24,6 +24,8 @@ def add_lint(sub) -> None:
     p.add_argument("--min-severity", choices=[str(s) for s in Severity], default=None,
                    help="lowest severity reported (default: info; hints are for editors)")
     p.add_argument("--tests", action="store_true", default=None, help="also lint _test.go files")
+    p.add_argument("--generated", action="store_true", default=None,
+                   help='also lint files marked "// Code generated ... DO NOT EDIT."')
     p.add_argument("--config", type=Path, help="goperf.toml to use (default: found next to go.mod)")
     p.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
     p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
@@ -59,7 +61,8 @@ def load_config(args, start: Path) -> configuration.Config:
     # On the command line hints ("up to n", "consider …") stay hidden unless asked for;
     # editors show them, unobtrusively.
     severity = Severity.parse(args.min_severity) if args.min_severity else base.min_severity or Severity.INFO
-    return base.merged(enable=args.enable, disable=args.disable, tests=args.tests, min_severity=severity)
+    return base.merged(enable=args.enable, disable=args.disable, tests=args.tests, generated=args.generated,
+                       min_severity=severity)
 
 
 def run_lint(args) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -34,19 +35,38 @@ class PackageResult:
     errors: list[str] = field(default_factory=list)
 
 
-def read_package(pkg: PackageFiles) -> tuple[dict[str, bytes], set[str], list[str]]:
+# The Go convention (go help generate): this line, before the package clause, marks a generated file.
+GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.M)
+
+
+def is_generated(source: bytes) -> bool:
+    m = GENERATED.search(source)
+    return m is not None and source.rfind(b"\npackage ", 0, m.start()) == -1 and not source.startswith(b"package ")
+
+
+def read_package(pkg: PackageFiles, generated: bool = False) -> tuple[dict[str, bytes], set[str], list[str]]:
+    """(sources of all the package's files, the paths to lint, read errors). Generated files
+    are context only unless asked for: nobody can act on findings in them."""
     sources, errors = {}, []
     for path in pkg.files + pkg.context:
         try:
             sources[str(path)] = path.read_bytes()
         except OSError as e:
             errors.append(f"{path}: {e.strerror}")
-    return sources, {str(p) for p in pkg.files if str(p) in sources}, errors
+    lint = {str(p) for p in pkg.files if str(p) in sources}
+    if not generated:
+        lint = {p for p in lint if not is_generated(sources[p]) or _named_alone(pkg, p)}
+    return sources, lint, errors
+
+
+def _named_alone(pkg: PackageFiles, path: str) -> bool:
+    """A generated file named on the command line by itself is linted anyway."""
+    return len(pkg.files) == 1 and str(pkg.files[0]) == path
 
 
 def lint_package(pkg: PackageFiles, config: Config, fix_level: set[Applicability] | None = None) -> PackageResult:
     """Analyze one package; with `fix_level`, apply fixes of those applicabilities in rounds (in memory)."""
-    sources, lint_paths, errors = read_package(pkg)
+    sources, lint_paths, errors = read_package(pkg, config.generated)
     if fix_level:
         result = fix_until_stable(sources, lint_paths, config, fix_level)
         return PackageResult(pkg.folder, result.findings, result.sources, sources, len(result.applied), errors)
