@@ -228,8 +228,8 @@ class LockTypes:
 
     def may_involve(self, offset: int) -> bool:
         """Whether the top-level declaration around `offset` mentions anything through which a
-        value could have a lock type: a lock-holding type, the packages that export one, or a
-        package function or variable whose declaration mentions those. A cheap text test that
+        value could have a lock type: a lock-holding type (by its name), or a package function
+        or variable whose declaration mentions one. A cheap text test that
         spares the type inference on the many declarations that cannot copy a lock."""
         spans = self._spans()
         i = bisect_right(spans, (offset, float("inf"))) - 1
@@ -247,10 +247,13 @@ class LockTypes:
         """Words whose absence from a declaration proves no value in it has a lock type."""
         def compute(pkg: Package) -> set[str]:
             words = {name for name in self.decls.types if self._named_path(name, 0)}
-            for f in pkg.files:
-                for path in ("sync", "sync/atomic", *{p for p, _ in STD_HOLDERS}):
-                    words |= import_names(f, path)
-            words.discard(".")
+            imported = {path for f in pkg.files for path in ("sync", "sync/atomic", *{p for p, _ in STD_HOLDERS})
+                        if import_names(f, path)}
+            # A value of an imported lock type is declared with the type's name (sync.Mutex,
+            # atomic.Int64, strings.Replacer): call results are never copies (of_value).
+            words |= set(SYNC_LOCKS) if "sync" in imported else set()
+            words |= set(ATOMIC_LOCKS) if "sync/atomic" in imported else set()
+            words |= {name for path, name in STD_HOLDERS if path in imported}
             for _ in range(2):  # functions returning, and variables holding, such values
                 pattern = _word_pattern(words)
                 for name, (fn, f) in self.decls.funcs.items():
