@@ -200,6 +200,18 @@ def _ident_type(pkg: Package, file: SourceFile, ident: Node, depth: int) -> Type
     if decl is None:
         return None
     dfile = decls.value_files.get(decl.name, file) if decl.kind.startswith("package") else file
+    # The type is the declaration's: infer it once per declaration, not once per use.
+    cache = pkg.result("exprtypes.decl_types", lambda p: {})
+    key = (id(dfile.source), decl.name_node.start_byte, decl.name)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is dfile.source:
+        return hit[1]
+    result = _decl_type(pkg, file, dfile, decl, depth)
+    cache[key] = (dfile.source, result)  # holding the source keeps its id from being reused
+    return result
+
+
+def _decl_type(pkg: Package, file: SourceFile, dfile: SourceFile, decl, depth: int) -> TypeRef | None:
     if decl.kind == "range":
         clause = decl.name_node.parent.parent if decl.name_node.parent is not None else None
         left = clause.child_by_field_name("left") if clause is not None else None
