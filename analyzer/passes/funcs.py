@@ -35,7 +35,7 @@ from importlib import resources
 from tree_sitter import Node
 
 from ..context import Context, Package, Pass, SourceFile
-from ..parsing import inner
+from ..parsing import inner, specs
 from .decls import PackageDecls, package_decls
 from .scopes import receiver_type_name
 from .types import sizer
@@ -262,7 +262,7 @@ class _PackageState:
         for top in f.tree.root_node.named_children:
             if top.type != "var_declaration":
                 continue
-            for spec in _specs(top):
+            for spec in specs(top):
                 value = spec.child_by_field_name("value")
                 for v in value.named_children if value is not None else []:
                     v = inner(v)
@@ -590,7 +590,7 @@ class _FuncAnalysis:
         elif t == "short_var_declaration":
             self.short_var(s)
         elif t == "var_declaration":
-            for spec in _specs(s):
+            for spec in specs(s):
                 self.var_spec(spec)
         elif t == "const_declaration" or t == "type_declaration":
             pass
@@ -1985,16 +1985,6 @@ def _has_pragma(fn: Node, f: SourceFile, pragma: str) -> bool:
             return True
         prev = prev.prev_sibling
     return False
-
-
-def _specs(decl: Node) -> list[Node]:
-    specs = []
-    for child in decl.named_children:
-        if child.type == "var_spec":
-            specs.append(child)
-        elif child.type == "var_spec_list":
-            specs.extend(c for c in child.named_children if c.type == "var_spec")
-    return specs
 
 
 def _fields(struct: Node) -> list[Node]:

@@ -10,12 +10,12 @@ import re
 
 from goperf.analyzer.context import SourceFile
 from goperf.analyzer.costs import roundupsize
-from goperf.analyzer.parsing import inner
+from goperf.analyzer.parsing import inner, specs
 from goperf.analyzer.passes.types import Layout
 
 from .. import schema as S
 from .model import DEFAULT_STRLEN, MAX_EVENTS, WORD, EstimateError, Return, Val
-from .syntax import passed_to_call, var_specs
+from .syntax import passed_to_call
 
 
 class Statements:
@@ -38,7 +38,7 @@ class Statements:
                 v = vals[i] if i < len(vals) and len(vals) == len(left.named_children) else None
                 env[f.text(ident)] = v if v is not None else Val()
         elif t == "var_declaration":
-            for spec in var_specs(s):
+            for spec in specs(s):
                 tn, value = spec.child_by_field_name("type"), spec.child_by_field_name("value")
                 names = spec.children_by_field_name("name")
                 vals = [self.expr(v, env, f) for v in value.named_children] if value is not None else []

@@ -46,12 +46,3 @@ def has_calls(node) -> bool:
     return False
 
 
-def var_specs(decl) -> list:
-    out = []
-    for c in decl.named_children:
-        if c.type == "var_spec":
-            out.append(c)
-        elif c.type == "var_spec_list":
-            out.extend(x for x in c.named_children if x.type == "var_spec")
-    return out
-
