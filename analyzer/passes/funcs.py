@@ -1357,7 +1357,10 @@ class _FuncAnalysis:
 
     # -- calls ---------------------------------------------------------------------------
     def call(self, e: Node, deferred: bool = False) -> Flows:
-        fn = inner(e.child_by_field_name("function"))
+        callee = e.child_by_field_name("function")
+        if callee is None:  # half-typed code: `defer (` parses as a call with no callee
+            return []
+        fn = inner(callee)
         args_node = e.child_by_field_name("arguments")
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
         paren = args_node if args_node is not None else e
