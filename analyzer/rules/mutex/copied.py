@@ -247,13 +247,15 @@ class LockTypes:
         """Words whose absence from a declaration proves no value in it has a lock type."""
         def compute(pkg: Package) -> set[str]:
             words = {name for name in self.decls.types if self._named_path(name, 0)}
-            imported = {path for f in pkg.files for path in ("sync", "sync/atomic", *{p for p, _ in STD_HOLDERS})
-                        if import_names(f, path)}
-            # A value of an imported lock type is declared with the type's name (sync.Mutex,
-            # atomic.Int64, strings.Replacer): call results are never copies (of_value).
-            words |= set(SYNC_LOCKS) if "sync" in imported else set()
-            words |= set(ATOMIC_LOCKS) if "sync/atomic" in imported else set()
-            words |= {name for path, name in STD_HOLDERS if path in imported}
+            # A value of an imported lock type is declared with the type's qualified name
+            # (sync.Mutex, atomic.Int64, strings.Replacer): call results are never copies (of_value).
+            holders = {"sync": SYNC_LOCKS, "sync/atomic": ATOMIC_LOCKS}
+            for path, name in STD_HOLDERS:
+                holders.setdefault(path, ())
+                holders[path] += (name,)
+            for f in pkg.files:
+                for path, names in holders.items():
+                    words |= {f"{local}.{name}" for local in import_names(f, path) for name in names}
             for _ in range(2):  # functions returning, and variables holding, such values
                 pattern = _word_pattern(words)
                 for name, (fn, f) in self.decls.funcs.items():
