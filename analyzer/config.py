@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +17,12 @@ DEFAULT_THRESHOLDS = {
     "large-frame": 4096,  # stack/large-frame: bytes of frame
     "recursive-frame": 512,  # stack/large-frame: bytes of frame for recursive functions
 }
+
+
+def user_cache_dir() -> Path:
+    """goperf's per-user cache: $XDG_CACHE_HOME/goperf, else ~/.cache/goperf."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "goperf"
 
 
 class ConfigError(ValueError):

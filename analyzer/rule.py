@@ -36,7 +36,3 @@ class Rule:
         """The text under one `## heading` of the doc page."""
         m = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", self.doc, re.S | re.M)
         return m.group(1).strip() if m else ""
-
-    @property
-    def url(self) -> str:
-        return f"https://goperf.dev/rules/{self.id}"

@@ -132,7 +132,6 @@ def write_sarif(findings: list[Finding], locator: Locator, out: TextIO) -> None:
                     "shortDescription": {"text": r.title},
                     "fullDescription": {"text": r.section("What it does") or r.title},
                     "help": {"text": r.doc.strip(), "markdown": r.doc.strip()},
-                    "helpUri": r.url,
                     "defaultConfiguration": {"level": SARIF_LEVEL[r.severity]},
                     "properties": {"tags": ["performance", r.family], "precision": "high" if r.status == "stable" else "medium"},
                 } for r in rules],

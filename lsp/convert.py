@@ -22,6 +22,8 @@ from pygls.workspace.position_codec import PositionCodec
 from goperf.analyzer import registry
 from goperf.analyzer.model import Applicability, Edit, Estimate, Finding, Fix, Severity
 
+from .rule_docs import doc_uri
+
 SOURCE = "goperf"
 FIX_ALL_KIND = "source.fixAll.goperf"
 
@@ -135,7 +137,7 @@ def diagnostic(finding: Finding, lines: Lines, codec: PositionCodec, uri: str, i
         message=finding.message,
         severity=SEVERITY.get(finding.severity, lsp.DiagnosticSeverity.Warning),
         code=finding.rule,
-        code_description=lsp.CodeDescription(href=rule.url) if rule is not None else None,
+        code_description=_code_description(rule),
         source=SOURCE if finding.source == "syntax" else f"{SOURCE} ({finding.source})",
         tags=tags(finding, lines.text) or None,
         related_information=related or None,
@@ -148,6 +150,11 @@ def diagnostic(finding: Finding, lines: Lines, codec: PositionCodec, uri: str, i
 # serializes only the diagnostics it changed (tests/lsp/test_publish.py checks byte equality).
 _CONVERTER = default_converter()
 _DATA = "data"
+
+
+def _code_description(rule) -> lsp.CodeDescription | None:
+    uri = doc_uri(rule) if rule is not None else None
+    return lsp.CodeDescription(href=uri) if uri else None
 
 
 def diagnostic_head_json(d: lsp.Diagnostic) -> str:
@@ -263,7 +270,9 @@ def hover_markdown(findings: Sequence[Finding]) -> str:
     parts = []
     for f in findings:
         rule = registry.lookup(f.rule)
-        head = f"**goperf · [{f.rule}]({rule.url})** — {rule.title}" if rule else f"**goperf · {f.rule}**"
+        uri = doc_uri(rule) if rule else None
+        name = f"[{f.rule}]({uri})" if uri else f.rule
+        head = f"**goperf · {name}** — {rule.title}" if rule else f"**goperf · {f.rule}**"
         body = [head, "", f.message]
         if rule is not None:
             why = rule.section("Why is this bad?")

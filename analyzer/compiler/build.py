@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import asdict
 from pathlib import Path
 
+from ..config import user_cache_dir
 from ..toolchain import go_path
 from .diagnostics import Diagnostic, Pos, parse
 
@@ -27,8 +28,7 @@ class BuildFailed(RuntimeError):
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "goperf" / "escape"
+    return user_cache_dir() / "escape"
 
 
 def go_version(go: str) -> str:

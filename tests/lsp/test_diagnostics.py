@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
+from urllib.parse import urlparse
 
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
@@ -28,7 +30,8 @@ async def test_open_matches_wants(client: LanguageClient):
             assert d.source.startswith("goperf")
             known = registry.lookup(str(d.code))
             assert known is not None, d.code
-            assert d.code_description.href == known.url
+            page = Path(urlparse(d.code_description.href).path)
+            assert page.read_text().startswith(f"# {known.id}\n") and known.title in page.read_text()
             assert d.severity in (lsp.DiagnosticSeverity.Error, lsp.DiagnosticSeverity.Warning,
                                   lsp.DiagnosticSeverity.Information, lsp.DiagnosticSeverity.Hint)
         client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(path.as_uri())))

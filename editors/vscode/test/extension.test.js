@@ -70,7 +70,7 @@ test("activation starts goperf serve; diagnostics, code actions and hover arrive
   const diags = await waitFor(() => state.diagnostics.get(uri)?.length && state.diagnostics.get(uri), 20000, "diagnostics");
   const slice = diags.filter((d) => (d.code && d.code.value) === "prealloc/slice");
   assert.ok(slice.length >= 5, JSON.stringify(diags.map((d) => d.code)));
-  assert.ok(String(slice[0].code.target).startsWith("https://"), "codeDescription becomes a link");
+  assert.ok(String(slice[0].code.target).startsWith("file://"), "codeDescription links to the rule's page");
   assert.equal(slice[0].source, "goperf");
 
   const [{ provider: actions }] = state.providers.registerCodeActionsProvider;
