@@ -15,7 +15,7 @@ next analysis a full one:
 - Only function and method declarations (and comments) may be dirty, each keeping its name,
   receiver and signature: a type, var, const or import declaration, a new or removed function,
   or a signature change re-analyzes the whole file (other declarations read these).
-- Function summaries (passes/funcs.py) are kept per function: the dirty functions are
+- Function summaries (passes/funcs/) are kept per function: the dirty functions are
   re-summarized against the others' previous summaries; if a dirty function's summary facts
   change, or it takes part in a call cycle (where summaries depend on the order they are
   computed in), the package is re-summarized and the whole file re-analyzed.
@@ -187,7 +187,7 @@ def _others(package: Package, file: SourceFile) -> list[SourceFile]:
 
 
 class _TrackingState(funcs_pass._PackageState):
-    """passes/funcs.py's package state, recording which summaries each summary asked for and
+    """passes/funcs/'s package state, recording which summaries each summary asked for and
     which were computed while one of their callers was still in progress (a call cycle)."""
 
     def __init__(self, pkg: Package, decls):

@@ -1,4 +1,4 @@
-"""passes/funcs.py facts: parameter leaks, returned local addresses, inlinability, frames, stdlib table."""
+"""passes/funcs/ facts: parameter leaks, returned local addresses, inlinability, frames, stdlib table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What both escape rules share: turning a Verdict of passes/funcs.py into a Finding."""
+"""What both escape rules share: turning a Verdict of passes/funcs/ into a Finding."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 ## What it does
 Estimates each function's frame from the locals that stay on the stack (those the escape
-analysis of passes/funcs.py does not move to the heap): arrays, structs and scalars whose
+analysis of passes/funcs/ does not move to the heap): arrays, structs and scalars whose
 size syntax can compute (types.py lays them out as the gc compiler does on amd64), plus
 constant-size `make`/`new` storage that does not escape. It flags frames above the
 `large-frame` threshold (4096 bytes by default, where the compiler switches to its big-frame

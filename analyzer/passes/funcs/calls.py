@@ -1,0 +1,257 @@
+"""Calls: builtins, callee facts and the inlining model.
+
+A call to a function of the package applies its summary (which parameters leak, to the
+heap or to a result, at which dereference level); a standard-library callee applies its
+table entry; anything else (interface methods, func values) leaks its arguments only when
+the call is dynamic. When the callee is inlinable (cost within the compiler's budget of
+80), what happens inside it happens at the call: its allocation sites and moved variables
+are re-created there and reported at the call's "(", where the compiler reports them.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ...parsing import inner
+from .model import BASIC_KINDS, CALL_COST, NOT_LEAKING_BUILTINS, Flows, Loc, Step, Summary
+from .stdlib import _table_facts, stdlib_facts
+
+_CONVERSION_CALLEES = frozenset({"slice_type", "array_type", "map_type", "pointer_type", "parenthesized_type",
+                                 "channel_type", "interface_type", "function_type"})  # T(x) with T a type literal
+
+
+class _Calls:
+    """Call walkers of _FuncAnalysis, with the inlining model."""
+
+    def call(self, e: Node, deferred: bool = False) -> Flows:
+        callee = e.child_by_field_name("function")
+        if callee is None:  # half-typed code: `defer (` parses as a call with no callee
+            return []
+        fn = inner(callee)
+        args_node = e.child_by_field_name("arguments")
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
+        paren = args_node if args_node is not None else e
+        ft = fn.type
+        if ft in _CONVERSION_CALLEES and len(args) == 1:
+            return self.conversion(fn, args[0], e)
+        name = self.name(fn) if ft == "identifier" else None
+        if ft == "selector_expression":
+            pkg = fn.child_by_field_name("operand")
+            if pkg.type == "identifier" and self.imports.get(self.name(pkg)) == "unsafe" and \
+                    self.lookup(self.name(pkg)) is None:
+                return self.unsafe_builtin(self.name(fn.child_by_field_name("field")), args)
+        if name is not None and self.lookup(name) is None:
+            if name == "new":
+                site = self.site("new", e, paren, self.text(e))
+                layout = self.st.sizer.layout(args[0], self.f) if args else None
+                site.const_size = layout.size if layout is not None else None
+                return [(site, -1, [])]
+            if name == "make":
+                return self.make(e, args, paren)
+            if name == "append":
+                return self.append(e, args, paren)
+            if name == "panic":
+                self.cost += 1
+                for a in args:
+                    self.to_heap(self.convert_iface(a), "passed to panic", e)
+                return []
+            if name in NOT_LEAKING_BUILTINS:
+                for a in args:
+                    self.ev(a)
+                return []
+            if name in BASIC_KINDS and len(args) == 1:
+                return self.conversion(fn, args[0], e)
+            if name in self.st.decls.types and len(args) == 1:
+                return self.conversion(fn, args[0], e)
+        if ft == "func_literal":
+            self.cost += 1
+            vals_fn = self.func_literal(fn)  # called in place: the closure itself stays on the stack
+            for l, _, _ in vals_fn:
+                l.report = False
+            for a in args:
+                self.ev(a)
+            return []
+        facts, recv_node, key = self.resolve_callee(fn, name)
+        if facts is None:
+            return self.unknown_call(fn, args, e)
+        return self.apply_facts(facts, recv_node, args, e, paren, key)
+
+    def unsafe_builtin(self, name: str, args: list[Node]) -> Flows:
+        """unsafe.Pointer/String/Slice/SliceData/StringData/Add are builtins of the compiler (one node each,
+        no call cost) whose result points where their first argument points; Sizeof & co. are constants."""
+        self.cost += 1
+        vals = [self.ev(a) for a in args]
+        if name in ("Pointer", "String", "Slice", "SliceData", "StringData", "Add") and vals:
+            return vals[0]
+        return []
+
+    def resolve_callee(self, fn: Node, name: str | None = None) -> tuple[dict | Summary | None, Node | None, str]:
+        """The callee's facts (a Summary of this package, or a stdlib table entry), its receiver node."""
+        if fn.type == "identifier":
+            if name is None:
+                name = self.name(fn)
+            if self.lookup(name) is not None:
+                return None, None, name
+            if name == self.key:
+                self.recursive = True
+            s = self.st.summary(name)
+            return s, None, name
+        if fn.type == "selector_expression":
+            operand = inner(fn.child_by_field_name("operand"))
+            method = self.name(fn.child_by_field_name("field"))
+            if operand.type == "identifier" and self.lookup(self.name(operand)) is None:
+                path = self.imports.get(self.name(operand))
+                if path is not None:
+                    return stdlib_facts().get(f"{path}.{method}"), None, f"{path}.{method}"
+                return None, None, ""
+            tname = self.static_type(operand)
+            if tname is not None:
+                if "." in tname:
+                    return stdlib_facts().get(f"{tname}.{method}"), operand, f"{tname}.{method}"
+                key = f"{tname}.{method}"
+                if key == self.key:
+                    self.recursive = True
+                return self.st.summary(key), operand, key
+        if fn.type == "generic_type" or fn.type == "index_expression":
+            return self.resolve_callee(inner(fn.child_by_field_name("type") or fn.child_by_field_name("operand")))
+        return None, None, ""
+
+
+    def apply_facts(self, facts, recv_node: Node | None, args: list[Node], e: Node, paren: Node, key: str) -> Flows:
+        if isinstance(facts, Summary):
+            params, variadic, ifaces, ptr_recv = facts.params, facts.variadic, facts.iface_params, facts.ptr_recv
+            inline, sites = facts.inline_cost, ["heap"] * facts.heap_sites + ["result"] * facts.result_sites
+            is_method = facts.node.type == "method_declaration"
+            moved = facts.inline_moved
+        else:
+            params, variadic, ifaces, ptr_recv, inline, sites, is_method, moved = _table_facts(
+                facts, key, key.count(".") >= 2 and recv_node is not None)
+        self.cost += (inline if inline is not None else CALL_COST) + len(args)
+        result: Flows = []
+        actuals: list[tuple[Flows, int]] = []  # (value, param index)
+        offset = 0
+        if is_method and recv_node is not None:
+            offset = 1
+            if ptr_recv:
+                recv_val = self.address_of(recv_node, recv_node) if self.kind_of(recv_node) not in (
+                    "pointer", None) or self.addressable_local(recv_node) is not None else self.ev(recv_node)
+            else:
+                recv_val = self.ev(recv_node)
+            actuals.append((recv_val, 0))
+        spread = variadic and any(a.type == "variadic_argument" for a in args)  # f(xs...)
+        nparams = len(params)
+        last = nparams - 1
+        varargs_vals: Flows = []
+        for i, a in enumerate(args):
+            pi = i + offset
+            if variadic and pi >= last and not spread:
+                val = self.convert_iface(a) if last in ifaces else self.ev(a)
+                varargs_vals.extend(val)
+                continue
+            if a.type == "variadic_argument":
+                val = self.ev(a.named_children[0]) if a.named_child_count else []
+            else:
+                val = self.convert_iface(a) if pi in ifaces else self.ev(a)
+            actuals.append((val, pi))
+        if variadic and len(args) + offset > last and not spread:
+            va = self.site("varargs", e, paren, "... argument")
+            self.flow(va, varargs_vals, "element of the ... slice", e)
+            actuals.append(([(va, -1, [])], last))
+        short = key.rsplit("/", 1)[-1]
+        for val, pi in actuals:
+            heap_d, res_d = params[pi] if pi < nparams else (None, None)
+            if heap_d is not None:
+                self.to_heap([(l, d + heap_d, st) for l, d, st in val], f"passed to {short}, which leaks it", e)
+            if res_d is not None:
+                result.extend((l, d + res_d, st) for l, d, st in val)
+        if inline is not None:
+            for kind in sites:
+                s = self.site("inlined", e, paren, f"allocation inside inlined {short}")
+                if kind == "heap":
+                    self.to_heap([(s, -1, [])], f"allocated inside the inlined {short}", e)
+                else:
+                    result.append((s, -1, []))
+            for name, kind in moved:  # the inlined body's variables, placed by the compiler at the call
+                v = self.new_loc(name, "var", paren)
+                v.inlined_from = short
+                if kind == "heap":
+                    self.to_heap([(v, -1, [])], f"{name} is a variable of {short}, inlined here, whose address escapes", e)
+                else:
+                    self.out_via_result(v, result, e, short)
+        return result
+
+    def out_via_result(self, v: Loc, result: Flows, e: Node, short: str) -> None:
+        result.append((v, -1, [Step(f"{v.name} is a variable of {short}, inlined here, whose address {short} returns", e)]))
+
+    def unknown_call(self, fn: Node, args: list[Node], e: Node) -> Flows:
+        """A callee syntax cannot see: an interface method, a func value, or another package's function."""
+        self.cost += CALL_COST + len(args)
+        dynamic = False
+        if fn.type == "identifier":
+            loc = self.lookup(self.text(fn))
+            # a func-typed variable; one bound once to a func literal is a static call of that closure,
+            # whose parameters syntax does not summarise: assume they do not leak
+            dynamic = loc is not None and not loc.funclit
+        elif fn.type == "selector_expression":
+            operand = inner(fn.child_by_field_name("operand"))
+            k = self.kind_of(operand)
+            recv = self.ev(operand)
+            if k == "interface":
+                dynamic = True
+                # an interface method call: the receiver is a parameter of an unknown function, it leaks
+                self.to_heap(recv, f"the receiver of {self.text(fn)}, an interface method call syntax cannot see", e)
+            elif k == "func":
+                dynamic = True
+        else:
+            self.ev(fn)
+        for a in args:
+            if a.type == "variadic_argument":
+                val = self.ev(a.named_children[0]) if a.named_child_count else []
+            else:
+                val = self.ev(a)
+            if dynamic:
+                self.to_heap(val, f"passed to {self.text(fn)}, which syntax cannot see (dynamic call)", e)
+        return []
+
+    def escaping_call(self, call: Node, why: str) -> None:
+        """`go f(x)` / a deferred call in a loop: the function value and its arguments outlive the frame."""
+        fn = inner(call.child_by_field_name("function")) if call.type == "call_expression" else None
+        if fn is None:
+            self.ev(call)
+            return
+        args_node = call.child_by_field_name("arguments")
+        args = args_node.named_children if args_node is not None else []
+        if fn.type == "func_literal":
+            self.to_heap(self.func_literal(fn), why, call)
+        elif fn.type == "selector_expression":
+            self.to_heap(self.ev(fn.child_by_field_name("operand")), why, call)
+        for a in args:
+            self.to_heap(self.ev(a), why, call)
+
+    def make(self, e: Node, args: list[Node], paren: Node) -> Flows:
+        for a in args[1:]:
+            self.ev(a)
+        t = args[0] if args else None
+        site = self.site("make", e, paren, self.text(e))
+        k, _ = self.type_kind(t)
+        if k == "slice" and t is not None:
+            n = self.st.sizer.constant(args[-1], self.f) if len(args) >= 2 else None
+            elem = self.st.sizer.layout(t.child_by_field_name("element"), self.f) if t.type == "slice_type" else None
+            if n is not None and elem is not None:
+                site.const_size = n * elem.size
+            elif n is None:
+                site.const_size = -1  # non-constant: on the stack only if it does not escape and is small
+        return [(site, -1, [])]
+
+    def append(self, e: Node, args: list[Node], paren: Node) -> Flows:
+        if not args:
+            return []
+        base = self.ev(args[0])
+        for a in args[1:]:
+            if a.type == "variadic_argument":
+                val = [(l, d + 1, st) for l, d, st in (self.ev(a.named_children[0]) if a.named_child_count else [])]
+            else:
+                val = self.ev(a)
+            self.to_heap(val, "appended to a slice", e)
+        site = self.site("append", e, paren, "append")
+        return base + [(site, -1, [])]

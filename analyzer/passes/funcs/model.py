@@ -1,0 +1,125 @@
+"""What the funcs pass computes and the node of its flow graph.
+
+The results (Step, Verdict, Summary, PackageFuncs) are what rules, the incremental
+re-analysis and the profiler's estimator read; Loc is one location of a function's flow graph
+(a variable, an allocation site, the heap or the results). The constants are the gc
+compiler's own limits (cmd/compile/internal/ir and inline), named here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from ...context import SourceFile
+
+MAX_STACK_VAR = 128 * 1024  # ir.MaxStackVarSize: explicit variables larger than this are moved to the heap
+MAX_IMPLICIT_STACK_VAR = 64 * 1024  # ir.MaxImplicitStackVarSize: new/&T{}/make larger than this escape
+INLINE_BUDGET = 80  # inline.inlineMaxBudget
+CALL_COST = 57 + 1  # inline.inlineExtraCallCost, plus the call node itself
+BYREF_CAPTURE = 128  # closures capture variables larger than this by reference
+
+POINTER_SHAPED = {"pointer", "pointer-to-array", "map", "chan", "func", "interface"}
+INTERFACE_NAMES = {"any", "error", "interface{}"}
+NOT_LEAKING_BUILTINS = {"len", "cap", "copy", "delete", "print", "println", "min", "max", "clear", "close",
+                        "complex", "real", "imag", "recover", "unsafe.Sizeof", "unsafe.Alignof", "unsafe.Offsetof"}
+BASIC_KINDS = {
+    **{t: "int" for t in ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+                          "uintptr", "byte", "rune")},
+    "float32": "float", "float64": "float", "complex64": "float", "complex128": "float",
+    "string": "string", "bool": "bool", "error": "interface", "any": "interface",
+}
+
+
+@dataclass
+class Step:
+    """One edge of an explained flow: the value moves on because of `why` at `node`."""
+
+    why: str
+    node: Node | None
+
+
+@dataclass
+class Verdict:
+    """A local moved to the heap ("moved") or an allocation site that escapes ("site")."""
+
+    kind: str  # "moved" | "site"
+    what: str  # variable name, or the site's description ("&T{...}", "make([]byte, n)", ...)
+    node: Node  # the node whose position the compiler reports
+    file: SourceFile
+    function: str
+    reason: str  # one line: why it escapes
+    flow: list[Step] = field(default_factory=list)
+    site_kind: str = ""  # "new" | "composite" | "make" | "func" | "iface" | "concat" | "conv" | "append" | "varargs" | "inlined"
+
+
+@dataclass
+class Summary:
+    key: str  # "Func" or "Recv.Method"
+    node: Node
+    file: SourceFile
+    params: list[tuple[int | None, int | None]]  # (heap derefs, result derefs) per parameter, receiver first
+    param_names: list[str]
+    variadic: bool
+    iface_params: set[int]
+    ptr_recv: bool
+    returns_local_addr: bool
+    inline_cost: int | None
+    result_sites: int  # allocation sites that escape only through the results (inlined callers re-decide)
+    heap_sites: int  # allocation sites that escape whatever the caller does
+    frame: int
+    recursive: bool
+    verdicts: list[Verdict]
+    # variables moved to heap (name as the compiler prints it, "heap" | "result"): once the function is
+    # inlined, the compiler moves its copies at the call site ("result": only if the caller lets the result escape)
+    inline_moved: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class PackageFuncs:
+    by_key: dict[str, Summary]
+    verdicts_by_file: dict[str, list[Verdict]]
+    _by_file: dict[str, list[Summary]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def summaries_in(self, path: str) -> list[Summary]:
+        """The summaries of the functions declared in one file, in the package's order."""
+        if self._by_file is None:
+            self._by_file = {}
+            for s in self.by_key.values():
+                self._by_file.setdefault(s.file.path, []).append(s)
+        return self._by_file.get(path, [])
+
+
+class Loc:
+    __slots__ = ("name", "kind", "node", "edges", "tkind", "tname", "size", "depth", "byref", "reassigned",
+                 "addr_taken", "captures", "site_kind", "desc", "report", "owner", "param_index", "escaped",
+                 "type_node", "const_size", "inlined_from", "captured", "funclit")
+
+    def __init__(self, name: str, kind: str, node: Node | None, depth: int = 0, owner: int = 0):
+        self.name = name
+        self.kind = kind  # "var" | "param" | "result" | "site" | "heap" | "out"
+        self.node = node
+        self.edges: list[tuple[Loc, int, str, Node | None]] = []  # incoming: (src, derefs, why, node) — a Step once explained
+        self.tkind: str | None = None
+        self.tname: str | None = None  # named type ("T", "strings.Builder") without pointer
+        self.size: int | None = None
+        self.depth = depth
+        self.byref = False
+        self.reassigned = False
+        self.addr_taken = False
+        self.captures: list[Loc] = []
+        self.site_kind = ""
+        self.desc = name
+        self.report = True
+        self.owner = owner
+        self.param_index = -1
+        self.escaped: tuple[str, list[Step]] | None = None
+        self.type_node = None
+        self.const_size: int | None = None
+        self.inlined_from = ""  # the inlined callee this variable belongs to (reported at the call)
+        self.captured = False
+        self.funclit = False  # bound once to a func literal: calls through it are static (ir.StaticValue)
+
+
+Flows = list  # list[tuple[Loc, int, list[Step]]]: the value is `derefs` applied to the location

@@ -1,0 +1,162 @@
+"""The funcs pass: one state per package, summaries computed on demand.
+
+A function's summary is computed the first time it is asked for — by the pass's loop over
+the package's declarations or by a caller being analysed — so callees are summarised before
+the callers that read their facts; a call cycle reads no facts (the callee in progress
+returns None), as the compiler analyses a strongly connected component together and syntax
+cannot. analyzer/incremental.py subclasses _PackageState to track those dependencies.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ...context import Context, Package, Pass, SourceFile
+from ...parsing import inner, specs
+from ..decls import PackageDecls, package_decls
+from ..types import sizer
+from .analysis import _FuncAnalysis
+from .model import BASIC_KINDS, INTERFACE_NAMES, PackageFuncs, Step, Summary, Verdict
+from .stdlib import _stdlib_ifaces
+from .syntax import _op
+
+
+def package_funcs(pkg: Package) -> PackageFuncs:
+    return pkg.result("funcs", _analyze_package)
+
+
+def _run(ctx: Context) -> PackageFuncs:
+    return package_funcs(ctx.package)
+
+
+FUNCS = Pass("funcs", _run)
+
+
+def _analyze_package(pkg: Package) -> PackageFuncs:
+    decls = package_decls(pkg)
+    state = _PackageState(pkg, decls)
+    for key in decls.funcs:
+        state.summary(key)
+    by_file: dict[str, list[Verdict]] = {}
+    for s in state.done.values():
+        for v in s.verdicts:
+            by_file.setdefault(v.file.path, []).append(v)
+    for f in pkg.files:  # package-level var initialisers
+        for v in state.package_level(f):
+            by_file.setdefault(f.path, []).append(v)
+    return PackageFuncs(state.done, by_file)
+
+
+class _PackageState:
+    def __init__(self, pkg: Package, decls: PackageDecls):
+        self.pkg = pkg
+        self.decls = decls
+        self.sizer = sizer(pkg)
+        self.done: dict[str, Summary] = {}
+        self.in_progress: set[str] = set()
+        self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
+        self._var_kinds: dict[str, str | None] = {}
+        self.iface_types = {name for name, t in decls.types.items() if inner(t.type_node).type == "interface_type"}
+        self.field_types: dict[tuple[str, str], tuple[Node, SourceFile] | None] = {}  # (type, field) -> declared type
+
+    def file_imports(self, f: SourceFile) -> dict[str, str]:
+        if f.path not in self.imports:
+            out = {}
+            for top in f.tree.root_node.named_children:
+                if top.type != "import_declaration":
+                    continue
+                stack = [top]
+                while stack:
+                    n = stack.pop()
+                    if n.type == "import_spec":
+                        path = f.text(n.child_by_field_name("path")).strip('"`')
+                        name = n.child_by_field_name("name")
+                        local = f.text(name) if name is not None else path.rsplit("/", 1)[-1]
+                        out[local] = path
+                    else:
+                        stack.extend(n.named_children)
+            self.imports[f.path] = out
+        return self.imports[f.path]
+
+    def summary(self, key: str) -> Summary | None:
+        if key in self.done:
+            return self.done[key]
+        found = self.decls.funcs.get(key)
+        if found is None or key in self.in_progress:
+            return None
+        self.in_progress.add(key)
+        try:
+            node, f = found
+            try:
+                s = _FuncAnalysis(self, node, f, key).run()
+            except RecursionError:  # pathologically deep code: no facts rather than no lint
+                s = Summary(key, node, f, [], [], False, set(), False, False, None, 0, 0, 0, False, [])
+        finally:
+            self.in_progress.discard(key)
+        self.done[key] = s
+        return s
+
+    def package_var_kind(self, name: str) -> str | None:
+        """The kind of a package-level variable or constant, from its type or its initial value."""
+        if name in self._var_kinds:
+            return self._var_kinds[name]
+        self._var_kinds[name] = None
+        d = self.decls.values.get(name)
+        kind = None
+        if d is not None:
+            f = self.decls.value_files[name]
+            if d.type_node is not None:
+                t = inner(d.type_node)
+                kinds = {"pointer_type": "pointer", "slice_type": "slice", "map_type": "map", "array_type": "array",
+                         "interface_type": "interface", "function_type": "func", "channel_type": "chan",
+                         "struct_type": "struct"}
+                kind = kinds.get(t.type)
+                text = f.text(t)
+                if kind is None and (text in INTERFACE_NAMES or text in self.iface_types):
+                    kind = "interface"
+                elif kind is None and text in BASIC_KINDS:
+                    kind = BASIC_KINDS[text]
+                elif kind is None and t.type == "qualified_type":
+                    pkg, _, typ = text.partition(".")
+                    if f"{self.file_imports(f).get(pkg, pkg)}.{typ}" in _stdlib_ifaces():
+                        kind = "interface"
+            elif d.value_node is not None:
+                v = inner(d.value_node)
+                callee = f.text(v.child_by_field_name("function")) if v.type == "call_expression" else ""
+                if callee in ("errors.New", "fmt.Errorf"):
+                    kind = "interface"
+                elif v.type == "unary_expression" and _op(v) == "&":
+                    kind = "pointer"
+                elif v.type in ("interpreted_string_literal", "raw_string_literal"):
+                    kind = "string"
+                elif v.type in ("int_literal", "rune_literal", "iota"):
+                    kind = "int"
+                elif v.type == "composite_literal" and v.child_by_field_name("type") is not None:
+                    kind = {"map_type": "map", "slice_type": "slice", "array_type": "array",
+                            "struct_type": "struct"}.get(inner(v.child_by_field_name("type")).type)
+                elif v.type == "call_expression" and callee == "make":
+                    args = v.child_by_field_name("arguments")
+                    if args is not None and args.named_child_count:
+                        kind = {"map_type": "map", "slice_type": "slice", "channel_type": "chan"}.get(
+                            args.named_children[0].type)
+        self._var_kinds[name] = kind
+        return kind
+
+    def package_level(self, f: SourceFile) -> list[Verdict]:
+        """Package-level `var x = ...` initialisers: map literals are built at init on the heap."""
+        out = []
+        for top in f.tree.root_node.named_children:
+            if top.type != "var_declaration":
+                continue
+            for spec in specs(top):
+                value = spec.child_by_field_name("value")
+                for v in value.named_children if value is not None else []:
+                    v = inner(v)
+                    t = v.child_by_field_name("type") if v.type == "composite_literal" else None
+                    if t is not None and inner(t).type == "map_type":
+                        body = v.child_by_field_name("body")
+                        desc = f.text(t) + ("{}" if body is None or not body.named_child_count else "{...}")
+                        out.append(Verdict("site", desc, body or v, f, "init",
+                                           "a package-level map literal is built on the heap at init",
+                                           [Step("package-level initialiser", v)], "composite"))
+        return out

@@ -1,0 +1,87 @@
+"""Small syntax-tree helpers of the escape model, and where the compiler reports a node.
+
+go_position/go_anchor reproduce cmd/compile/internal/syntax positions (the "(" of a call,
+the operator of a binary expression, ...), so that a verdict lands on the column the
+compiler prints and the accuracy bench can compare them exactly.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ...context import SourceFile
+from ...parsing import inner
+
+
+def _op(n: Node) -> str:
+    """The operator token of a unary, binary or assignment node (its type is its text)."""
+    o = n.child_by_field_name("operator")
+    return o.type if o is not None else ""
+
+
+def _has_call(n: Node | None) -> bool:
+    if n is None:
+        return False
+    if n.type == "call_expression":
+        return True
+    return any(_has_call(c) for c in n.named_children)
+
+
+def _safe_expr(n: Node) -> bool:
+    """ir.SameSafeExpr's operands: names, field selections, dereferences, constant-free of calls."""
+    n = inner(n)
+    if n.type == "identifier":
+        return True
+    if n.type == "selector_expression":
+        return _safe_expr(n.child_by_field_name("operand"))
+    if n.type == "unary_expression":
+        return n.child_by_field_name("operator").type == "*" and _safe_expr(n.child_by_field_name("operand"))
+    if n.type == "index_expression":
+        return _safe_expr(n.child_by_field_name("operand")) and not _has_call(n.child_by_field_name("index"))
+    return False
+
+
+def _go_pos_node(n: Node) -> Node:
+    return n
+
+
+def go_position(node: Node) -> tuple[int, int]:
+    """(row, byte column), 0-based, where the gc compiler places `node` (cmd/compile/internal/syntax)."""
+    anchor = go_anchor(node)
+    return anchor.start_point[0], anchor.start_point[1]
+
+
+def go_anchor(node: Node) -> Node:
+    """The token the gc compiler positions `node` at: "(" of a call, "." of a selector, "[" of an
+    index, the operator of a binary expression, "{" of a composite literal, else its first token."""
+    n = inner(node) if node.type == "parenthesized_expression" else node
+    t = n.type
+    anchor = n
+    if t == "call_expression":
+        anchor = n.child_by_field_name("arguments") or n
+    elif t in ("selector_expression", "type_assertion_expression"):
+        anchor = next((c for c in n.children if c.type == "."), n)
+    elif t in ("index_expression", "slice_expression"):
+        anchor = next((c for c in n.children if c.type == "["), n)
+    elif t == "binary_expression":
+        anchor = n.child_by_field_name("operator") or n
+    elif t == "composite_literal":
+        anchor = n.child_by_field_name("body") or n
+    elif t == "type_conversion_expression":
+        anchor = next((c for c in n.children if c.type == "("), n)
+    return anchor
+
+
+def _has_pragma(fn: Node, f: SourceFile, pragma: str) -> bool:
+    prev = fn.prev_sibling
+    pragma_bytes = pragma.encode()
+    while prev is not None and prev.type == "comment":
+        if f.source.startswith(pragma_bytes, prev.start_byte):
+            return True
+        prev = prev.prev_sibling
+    return False
+
+
+def _fields(struct: Node) -> list[Node]:
+    lst = next((c for c in inner(struct).named_children if c.type == "field_declaration_list"), None)
+    return [c for c in lst.named_children if c.type == "field_declaration"] if lst else []
