@@ -22,46 +22,59 @@ class LoopAppend:
 
 
 def single_appends(ctx: Context) -> list[LoopAppend]:
-    """`x = append(x, one)` statements, one per variable per loop, with x declared in the same function."""
-    out = []
+    """`x = append(x, one)` statements, one per variable per loop, with x declared in the same function.
+
+    A loop's appends are those in its body, nested loops included, function literals not: each
+    self-append of the file (from the index) is counted for every loop around it up to the
+    nearest function literal, and kept when it is the only one to its variable in its innermost loop."""
     loops = ctx.result(LOOPS)
-    for info in loops.values():
-        by_name: dict[str, list[Node]] = {}
-        for stmt in _assignments_in(info.body):
-            name = _self_append_target(ctx, stmt)
-            if name is not None:
-                by_name.setdefault(name, []).append(stmt)
-        for name, stmts in by_name.items():
-            if len(stmts) != 1 or _loop_of(stmts[0]) != info.node:
-                continue
-            decl = resolve(_target_ident(stmts[0]), ctx.source)
-            if decl is None or enclosing_function(decl.name_node) != enclosing_function(info.node):
-                continue
-            out.append(LoopAppend(info, stmts[0], name, decl, is_conditional(stmts[0], info.body)))
-    return out
-
-
-def _assignments_in(body: Node) -> list[Node]:
-    out, stack = [], [body]
-    while stack:
-        n = stack.pop()
-        if n.type == "assignment_statement":
-            out.append(n)
-        if n.type != "func_literal":
-            stack.extend(n.named_children)
+    if not loops:
+        return []
+    counted: dict[tuple[int, str], list[Node]] = {}
+    innermost: dict[int, Node | None] = {}  # statement start -> its nearest for_statement (or None)
+    for stmt in ctx.nodes("assignment_statement"):
+        name = _self_append_target(ctx, stmt)
+        if name is None:
+            continue
+        start = stmt.start_byte
+        n, first = stmt.parent, None
+        while n is not None and n.type != "func_literal":
+            if n.type == "for_statement":
+                if first is None:
+                    first = n
+                info = loops.get(n.start_byte)
+                if info is not None and info.body.start_byte <= start < info.body.end_byte:
+                    counted.setdefault((n.start_byte, name), []).append(stmt)
+            n = n.parent
+        innermost[start] = first
+    out = []
+    order = {key: i for i, key in enumerate(loops)}
+    for (key, name), stmts in sorted(counted.items(), key=lambda kv: (order[kv[0][0]], kv[1][0].start_byte)):
+        info = loops[key]
+        if len(stmts) != 1 or innermost[stmts[0].start_byte] != info.node:
+            continue
+        decl = resolve(_target_ident(stmts[0]), ctx.source)
+        if decl is None or enclosing_function(decl.name_node) != enclosing_function(info.node):
+            continue
+        out.append(LoopAppend(info, stmts[0], name, decl, is_conditional(stmts[0], info.body)))
     return out
 
 
 def _self_append_target(ctx: Context, stmt: Node) -> str | None:
-    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
-    if ctx.text(stmt.child_by_field_name("operator")) != "=" or left is None or right is None:
+    right = stmt.child_by_field_name("right")
+    if right is None or right.named_child_count != 1:
         return None
-    if left.named_child_count != 1 or right.named_child_count != 1:
+    call = inner(right.named_children[0])
+    if call.type != "call_expression":
         return None
-    target, call = left.named_children[0], inner(right.named_children[0])
-    if target.type != "identifier" or call.type != "call_expression":
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "identifier" or ctx.text(fn) != "append":
         return None
-    if ctx.text(call.child_by_field_name("function")) != "append":
+    left, op = stmt.child_by_field_name("left"), stmt.child_by_field_name("operator")
+    if ctx.text(op) != "=" or left is None or left.named_child_count != 1:
+        return None
+    target = left.named_children[0]
+    if target.type != "identifier":
         return None
     args = call.child_by_field_name("arguments")
     if args is None or args.named_child_count != 2 or any(c.type == "..." for c in args.children):
@@ -74,13 +87,6 @@ def _self_append_target(ctx: Context, stmt: Node) -> str | None:
 
 def _target_ident(stmt: Node) -> Node:
     return stmt.child_by_field_name("left").named_children[0]
-
-
-def _loop_of(node: Node) -> Node | None:
-    node = node.parent
-    while node is not None and node.type not in ("for_statement", "func_literal"):
-        node = node.parent
-    return node
 
 
 def used_between(ctx: Context, name: str, start: int, end: int, scope: Node) -> bool:

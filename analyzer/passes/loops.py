@@ -8,6 +8,7 @@ can leave early (break, return, goto, labelled continue) have none.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -46,13 +47,38 @@ def constant_count(ctx: Context, trip: TripCount) -> int | None:
     return sizer(ctx.package).constant(decl.value_node, decls.value_files[trip.expr])
 
 
-@dataclass(frozen=True)
 class LoopInfo:
-    node: Node
-    body: Node
-    trip: TripCount | None
-    exits_early: bool  # break/return/goto/labelled statements that leave the loop
-    depth: int  # 1 for an outermost loop in its function
+    """One loop. The trip count, early exits and depth are worked out when first read: most
+    loops never get that far in any rule (no append, map fill or buffer write in them)."""
+
+    __slots__ = ("node", "body", "_ctx", "_trip", "_exits_early", "_depth")
+    _UNSET = object()
+
+    def __init__(self, node: Node, body: Node, ctx: Context):
+        self.node = node
+        self.body = body
+        self._ctx = weakref.ref(ctx)  # the context keeps its loops: no cycle for the collector
+        self._trip = self._exits_early = self._depth = LoopInfo._UNSET
+
+    @property
+    def trip(self) -> TripCount | None:
+        if self._trip is LoopInfo._UNSET:
+            self._trip = trip_count(self._ctx(), self.node)
+        return self._trip
+
+    @property
+    def exits_early(self) -> bool:
+        """break/return/goto/labelled statements that leave the loop"""
+        if self._exits_early is LoopInfo._UNSET:
+            self._exits_early = exits_early(self.node)
+        return self._exits_early
+
+    @property
+    def depth(self) -> int:
+        """1 for an outermost loop in its function"""
+        if self._depth is LoopInfo._UNSET:
+            self._depth = _depth(self.node)
+        return self._depth
 
 
 def loop_info(ctx: Context) -> dict[int, LoopInfo]:
@@ -62,7 +88,7 @@ def loop_info(ctx: Context) -> dict[int, LoopInfo]:
         body = loop.child_by_field_name("body")
         if body is None:
             continue
-        out[loop.start_byte] = LoopInfo(loop, body, trip_count(ctx, loop), exits_early(loop), _depth(loop))
+        out[loop.start_byte] = LoopInfo(loop, body, ctx)
     return out
 
 

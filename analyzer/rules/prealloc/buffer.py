@@ -79,6 +79,7 @@ TYPES = {"strings.Builder": "builder", "bytes.Buffer": "buffer"}
 WRITES = ("WriteString", "WriteByte", "WriteRune", "Write")
 HARMLESS = ("Len", "Cap", "String")  # methods that neither write nor reset
 FPRINTF = ("fmt.Fprintf",)
+MARKERS = tuple(t.encode() for t in TYPES) + (b"bytes.NewBuffer",)  # what _empty_buffer matches must be spelled
 VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
 ITOA_MAX = 20  # len(strconv.Itoa(math.MinInt64))
 NUMBER_FORMATS = ("strconv.Itoa", "strconv.FormatInt", "strconv.FormatUint")
@@ -95,6 +96,8 @@ class Size:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    if not any(marker in ctx.source for marker in MARKERS):
+        return  # no buffer type or constructor spelled anywhere in the file: nothing to declare one
     for loop in ctx.result(LOOPS).values():
         if loop.trip is None or loop.exits_early:
             continue
