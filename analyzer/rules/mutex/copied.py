@@ -57,7 +57,7 @@ decide.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Iterator
 
 from tree_sitter import Node
@@ -224,7 +224,15 @@ class LockTypes:
 
     def nodes(self, kind: str) -> list[Node]:
         """ctx.nodes(kind), only inside top-level declarations that can involve a lock."""
-        return [n for n in self.ctx.nodes(kind) if self.may_involve(n.start_byte)]
+        spans = self._spans()
+        if not spans:
+            return []
+        nodes = self.ctx.nodes(kind)  # sorted by start byte, as the spans are
+        starts = [n.start_byte for n in nodes]
+        out: list[Node] = []
+        for start, end in spans:
+            out.extend(nodes[bisect_left(starts, start):bisect_left(starts, end)])
+        return out
 
     def may_involve(self, offset: int) -> bool:
         """Whether the top-level declaration around `offset` mentions anything through which a
@@ -245,7 +253,9 @@ class LockTypes:
 
     def _markers(self) -> "re.Pattern[bytes]":
         """Words whose absence from a declaration proves no value in it has a lock type."""
-        def compute(pkg: Package) -> set[str]:
+        def compute(pkg: Package) -> tuple[set[str], "re.Pattern[bytes] | None"]:
+            """(the words, their compiled pattern if the last round compiled exactly these)"""
+            pattern, searched = None, -1
             words = {name for name in self.decls.types if self._named_path(name, 0)}
             # A value of an imported lock type is declared with the type's qualified name
             # (sync.Mutex, atomic.Int64, strings.Replacer): call results are never copies (of_value).
@@ -257,7 +267,9 @@ class LockTypes:
                 for path, names in holders.items():
                     words |= {f"{local}.{name}" for local in import_names(f, path) for name in names}
             for _ in range(2):  # functions returning, and variables holding, such values
-                pattern = _word_pattern(words)
+                if pattern is not None and len(words) == searched:
+                    break  # the first round added no word: a second would find the same
+                pattern, searched = _word_pattern(words), len(words)
                 for name, (fn, f) in self.decls.funcs.items():
                     result = fn.child_by_field_name("result")
                     if result is not None and pattern.search(f.source, result.start_byte, result.end_byte):
@@ -267,11 +279,12 @@ class LockTypes:
                     spec = decl.name_node.parent  # its own var_spec, not the whole var ( … ) block
                     if f is not None and spec is not None and pattern.search(f.source, spec.start_byte, spec.end_byte):
                         words.add(name)
-            return words
+            return words, (pattern if len(words) == searched else None)
         def pattern(pkg: Package) -> "re.Pattern[bytes]":
             if any("." == n for f in pkg.files for p in ("sync", "sync/atomic") for n in import_names(f, p)):
                 return re.compile(rb"[\s\S]")  # dot-imported sync: lock types have bare names
-            return _word_pattern(compute(pkg))
+            words, last = compute(pkg)
+            return last if last is not None else _word_pattern(words)
         return self.pkg.result("mutex.copied.markers", pattern)
 
     def of_value(self, expr: Node) -> str | None:

@@ -13,30 +13,33 @@ SYNC_LOCKS = ("Mutex", "RWMutex", "WaitGroup", "Once", "Cond", "Map", "Pool")
 ATOMIC_TYPES = ("Bool", "Int32", "Int64", "Uint32", "Uint64", "Uintptr", "Value", "Pointer")
 
 
-def import_names(file: SourceFile, path: str) -> set[str]:
+def import_names(file: SourceFile, path: str) -> frozenset[str]:
     """Local names under which `file` imports `path` (empty if it does not)."""
-    cache = file.__dict__.setdefault("_goperf_imports", {})
-    if path not in cache:
-        cache[path] = _import_names(file, path)
-    return cache[path]
+    cache = file.__dict__.get("_goperf_imports")
+    if cache is None:
+        cache = file.__dict__["_goperf_imports"] = _import_names(file)
+    return cache.get(path, _NONE)
 
 
-def _import_names(file: SourceFile, path: str) -> set[str]:
-    out = set()
+_NONE: frozenset[str] = frozenset()
+
+
+def _import_names(file: SourceFile) -> dict[str, frozenset[str]]:
+    """{import path: local names} for every import of the file, read once."""
+    out: dict[str, set[str]] = {}
     root = file.tree.root_node
     for decl in root.named_children:
         if decl.type != "import_declaration":
             continue
         for spec in specs(decl):
-            p = file.text(spec.child_by_field_name("path")).strip('"`')
-            if p != path:
-                continue
+            path = file.text(spec.child_by_field_name("path")).strip('"`')
+            names = out.setdefault(path, set())
             name = spec.child_by_field_name("name")
             if name is None:
-                out.add(path.rsplit("/", 1)[-1])
+                names.add(path.rsplit("/", 1)[-1])
             elif file.text(name) != "_":  # "." for a dot import
-                out.add(file.text(name))
-    return out
+                names.add(file.text(name))
+    return {path: frozenset(names) for path, names in out.items()}
 
 
 def qualified(file: SourceFile, node: Node | None) -> tuple[str, str] | None:
