@@ -77,9 +77,13 @@ def predicted(package_dir: Path, go: str) -> tuple[dict[str, dict[tuple, tuple]]
     out: dict[str, dict[tuple, tuple]] = {k: {} for k in KINDS}
     for path, verdicts in funcs.verdicts_by_file.items():
         for v in verdicts:
-            row, col = go_position(v.node)
             kind = "moved" if v.kind == "moved" else "escapes"
-            out[kind].setdefault((_rel(path, package_dir), row + 1, col + 1), (v.site_kind or "var", v.what, v.reason))
+            if v.at is not None:  # placed in another package's file (a generic callee instantiated here)
+                pos = (_rel(str(goroot(go) / "src" / v.at[0]), package_dir), v.at[1], v.at[2])
+            else:
+                row, col = go_position(v.node)
+                pos = (_rel(path, package_dir), row + 1, col + 1)
+            out[kind].setdefault(pos, (v.site_kind or "var", v.what, v.reason))
     return out, elapsed
 
 

@@ -18,7 +18,20 @@ For every exported function and method (of an exported type) the table records:
   `[name, "heap" | "result"]`: once inlined, the compiler moves the caller's copies and reports
   them at the call ("moved to heap: fmt.str" at the "(" of `fmt.Sscan(...)`).
 
+- "outside": the compiler verdicts a package gets *in this function's package's files* when it
+  calls the function: a generic function is compiled where it is instantiated, and the closures
+  of an inlined function where it is inlined, both with their original positions (a package
+  calling slices.Collect gets "slices/iter.go:50:35: moved to heap: slices.s"). Each entry is
+  `[file relative to GOROOT/src, line, col, "moved" | "escapes", text]`.
+
+Generic functions are never compiled in their own package, so their facts (and every
+"outside" entry) are harvested from the builds of the standard-library packages that
+instantiate them (--generics; the bench's held-out packages are left out of that harvest).
+An "outside" verdict is kept for a callee F when it appears in at least 3 in 4 of the
+harvested packages that reference F.
+
 Usage: python scripts/gen_stdlib_escape.py [--all] [--go PATH] [--out analyzer/data/stdlib_escape.json]
+       python scripts/gen_stdlib_escape.py --generics-only   # redo only the generic harvest of the table
 (--all: every public package of `go list std`, as shipped; without it, the PACKAGES list)
 """
 
@@ -32,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from goperf.analyzer.compiler.build import run_build  # noqa: E402
+from goperf.analyzer.compiler.build import BuildFailed, escape_diagnostics, run_build  # noqa: E402
 from goperf.analyzer.compiler.diagnostics import flow_sink  # noqa: E402
 from goperf.analyzer.parsing import parse  # noqa: E402
 from goperf.analyzer.passes.scopes import receiver_type_name  # noqa: E402
@@ -51,8 +64,14 @@ def main() -> None:
     ap.add_argument("--go", default=None)
     ap.add_argument("--all", action="store_true", help="every public package of the standard library (go list std)")
     ap.add_argument("--out", default=str(ROOT / "analyzer" / "data" / "stdlib_escape.json"))
+    ap.add_argument("--generics-only", action="store_true", help="load --out, redo only the generic harvest, write it back")
     args = ap.parse_args()
     go = go_path(args.go)
+    if args.generics_only:
+        data = json.loads(Path(args.out).read_text())
+        harvest_generics(go, data["funcs"])
+        Path(args.out).write_text(json.dumps(data, indent=0, sort_keys=False) + "\n")
+        return
     if args.all:
         PACKAGES[:] = std_packages(go)
     table: dict[str, dict] = {}
@@ -60,6 +79,7 @@ def main() -> None:
     for pkg in PACKAGES:
         table.update(package_facts(pkg, go))
         print(f"{pkg}: {sum(1 for k in table if k.startswith(pkg + '.'))} functions", file=sys.stderr)
+    harvest_generics(go, table)
     version = subprocess_version(go)
     ifaces = sorted(INTERFACE_PATHS)
     Path(args.out).write_text(json.dumps({"go": version, "packages": PACKAGES, "interfaces": ifaces,
@@ -129,7 +149,8 @@ def function_facts(fn, fname: str, by_pos, source: bytes) -> dict:
                 params.append(_leak(at(ident)) if ident is not None else [None, None])
     # the compiler places a function at the token after `func`: the receiver's "(" for methods
     name_node = fn.child_by_field_name("receiver") or fn.child_by_field_name("name")
-    inline = next((d.detail["cost"] for d in at(name_node) if d.kind == "can-inline"), None)
+    # min: a generic function instantiated elsewhere has a "can inline" per shape and per dictionary wrapper
+    inline = min((d.detail["cost"] for d in at(name_node) if d.kind == "can-inline"), default=None)
     sites, moved = [], []
     if inline is not None:
         body = fn.child_by_field_name("body")
@@ -191,6 +212,133 @@ def collect_interfaces(go: str) -> None:
                         name = source[spec.child_by_field_name("name").start_byte:spec.child_by_field_name("name").end_byte].decode()
                         INTERFACES.add(f"{pkg.rsplit('/', 1)[-1]}.{name}")
                         INTERFACE_PATHS.add(f"{pkg}.{name}")
+
+
+def harvest_generics(go: str, table: dict[str, dict]) -> None:
+    """Facts of generic functions, and every function's "outside" verdicts, from the builds of the
+    standard-library packages (held-out packages of bench/escape_accuracy.py excluded)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from escape_accuracy import HELD_OUT
+
+    src = (goroot(go) / "src").resolve()
+    diags_in: dict[str, dict[tuple, object]] = {}  # file (GOROOT/src-relative) -> {(line, col, kind, text): diag}
+    harvested: list[tuple[set[str], set[tuple]]] = []  # per package: (std functions referenced, outside verdicts)
+    inlined_moves: dict[str, dict[str, int]] = {}  # generic callee as the compiler names it -> variable -> calls ("": all)
+    for pkg in std_packages(go):
+        if pkg in HELD_OUT:
+            continue
+        folder = src / pkg
+        try:
+            diags = escape_diagnostics(folder, go)
+        except BuildFailed:
+            continue
+        verdicts = set()
+        at_calls: dict[tuple, list] = {}  # a position in the package's own files -> its diagnostics
+        for d in diags:
+            if d.pos.file.startswith("<"):
+                continue
+            path = Path(d.pos.file)
+            path = (path if path.is_absolute() else folder / path).resolve()
+            if path.parent == folder:
+                at_calls.setdefault((str(path), d.pos.line, d.pos.col), []).append(d)
+                continue
+            if not path.is_relative_to(src):
+                continue
+            rel = str(path.relative_to(src))
+            diags_in.setdefault(rel, {}).setdefault((d.pos.line, d.pos.col, d.kind, d.text), d)
+            if d.kind in ("moved", "escapes"):
+                verdicts.add((rel, d.pos.line, d.pos.col, d.kind, d.text))
+        harvested.append((references(folder, go), verdicts))
+        for ds in at_calls.values():  # what an inlined generic callee moves at its call: "moved to heap: sync.d"
+            callee = next((d.text for d in ds if d.kind == "inlining"), None)
+            if callee is None or "[" not in callee:
+                continue
+            callee = callee.split("[", 1)[0]
+            counts = inlined_moves.setdefault(callee, {})
+            counts[""] = counts.get("", 0) + 1
+            for d in ds:
+                if d.kind == "moved" and "." in d.text:
+                    counts[d.text] = counts.get(d.text, 0) + 1
+    generic = 0
+    for rel, ds in diags_in.items():
+        pkg = str(Path(rel).parent)
+        source = (src / rel).read_bytes()
+        by_pos: dict[tuple[str, int, int], list] = {}
+        for (line, col, _, _), d in ds.items():
+            by_pos.setdefault((Path(rel).name, line, col), []).append(d)
+        CURRENT[0] = pkg.rsplit("/", 1)[-1]
+        for fn in parse(source).root_node.named_children:
+            if fn.type not in ("function_declaration", "method_declaration") or fn.child_by_field_name("body") is None:
+                continue
+            name = source[fn.child_by_field_name("name").start_byte:fn.child_by_field_name("name").end_byte].decode()
+            recv = receiver_type_name(fn, source) if fn.type == "method_declaration" else None
+            recv_node = fn.child_by_field_name("receiver")
+            is_generic = fn.child_by_field_name("type_parameters") is not None or (
+                recv_node is not None and b"[" in source[recv_node.start_byte:recv_node.end_byte])
+            if not is_generic or not name[0].isupper() or (recv is not None and not recv[0].isupper()):
+                continue
+            facts = function_facts(fn, Path(rel).name, by_pos, source)
+            if facts["inline"] is None and all(p == [None, None] for p in facts["params"]):
+                continue  # never instantiated in the harvested builds
+            # what it moves once inlined, from its inlined calls (its out-of-line body's flows say "to the
+            # result" for variables a caller's inlined copy keeps on the stack): "heap" if at every call
+            counts = inlined_moves.get(f"{pkg.rsplit('/', 1)[-1]}.{f'(*{recv}).' if recv else ''}{name}", {})
+            facts.pop("moved", None)
+            moved = [[v, "heap" if n == counts[""] else "result"] for v, n in counts.items() if v and n * 2 >= counts[""]]
+            if moved:
+                facts["moved"] = sorted(moved)
+            table[f"{pkg}.{recv}.{name}" if recv else f"{pkg}.{name}"] = facts
+            generic += 1
+    uses: dict[str, int] = {}
+    seen: dict[tuple[str, tuple], int] = {}
+    for refs, verdicts in harvested:
+        for f in refs:
+            uses[f] = uses.get(f, 0) + 1
+            fpkg = f.rsplit(".", 1)[0]
+            for v in verdicts:
+                if str(Path(v[0]).parent) == fpkg:
+                    seen[(f, v)] = seen.get((f, v), 0) + 1
+    outside: dict[str, list] = {}
+    for (f, v), n in seen.items():
+        if f in table and n * 4 >= uses[f] * 3:
+            outside.setdefault(f, []).append(list(v))
+    for f, entry in table.items():
+        entry.pop("outside", None)
+        if f in outside:
+            entry["outside"] = sorted(outside[f])
+    print(f"generic functions: {generic}; functions with outside verdicts: {len(outside)}", file=sys.stderr)
+
+
+def references(folder: Path, go: str) -> set[str]:
+    """The standard-library functions a package names as `pkg.F` (import path + name)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from escape_accuracy import compiled_files
+
+    out = set()
+    for path in compiled_files(folder, go):
+        source = path.read_bytes()
+        root = parse(source).root_node
+        imports = {}
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            if n.type == "import_spec":
+                ipath = source[n.child_by_field_name("path").start_byte:n.child_by_field_name("path").end_byte].decode()
+                ipath = ipath.strip('"`')
+                local = n.child_by_field_name("name")
+                imports[source[local.start_byte:local.end_byte].decode() if local is not None
+                        else ipath.rsplit("/", 1)[-1]] = ipath
+                continue
+            if n.type == "selector_expression":
+                op = n.child_by_field_name("operand")
+                if op is not None and op.type == "identifier":
+                    local = source[op.start_byte:op.end_byte].decode()
+                    field = n.child_by_field_name("field")
+                    out.add((local, source[field.start_byte:field.end_byte].decode()))
+            stack.extend(n.named_children)
+        out = {x for x in out if isinstance(x, str)} | {f"{imports[l]}.{f}" for l, f in
+                                                        (x for x in out if isinstance(x, tuple)) if l in imports}
+    return out
 
 
 def _leak(diags) -> list:

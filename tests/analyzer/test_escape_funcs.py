@@ -73,3 +73,39 @@ def test_stdlib_table_comes_from_the_compiler():
     assert table["fmt.Sprintf"]["variadic"] and 1 in table["fmt.Sprintf"]["iface"]
     assert table["strings.Builder.WriteString"]["ptr_recv"]
     assert table["strconv.AppendInt"]["params"][0] == [None, 0]  # dst leaks to the result
+
+
+GENERIC = b"""package p
+
+import (
+	"errors"
+	"slices"
+	"sync"
+)
+
+var errFixed = errors.New("fixed")
+
+var table = sync.OnceValue(build)
+
+func build() []int { return []int{1, 2, 3} }
+
+func collect(seq func(func(int) bool)) []int {
+	return slices.Collect(seq)
+}
+"""
+
+
+def test_generic_callees_and_package_initialisers():
+    funcs = package_funcs(Package([SourceFile.parse("p.go", GENERIC)]))
+    verdicts = funcs.verdicts_by_file["p.go"]
+    # a package-level call runs in init and its result is stored in a package variable: the inlined
+    # generic sync.OnceValue moves its `d` at the call, as `go build -gcflags=-m` reports it
+    moved = {(v.what, v.node.start_point[0] + 1) for v in verdicts if v.kind == "moved" and v.at is None}
+    assert ("sync.d", 11) in moved
+    # errors.New of a constant is initialised statically: no code in init, no verdict on line 9
+    assert not [v for v in verdicts if v.node.start_point[0] + 1 == 9]
+    # slices.Collect is compiled here as an instantiation: its verdicts sit in GOROOT's slices/iter.go
+    placed = {(v.at[0], v.what) for v in verdicts if v.at is not None}
+    assert ("slices/iter.go", "slices.s") in placed
+    table = stdlib_facts()
+    assert table["sync.OnceValue"]["inline"] is not None and table["sync.OnceValue"]["moved"] == [["sync.d", "heap"]]

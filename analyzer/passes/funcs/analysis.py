@@ -17,7 +17,7 @@ from ...context import SourceFile
 from .calls import _Calls
 from .expressions import _Expressions
 from .kinds import _Kinds
-from .model import Flows, Loc, Step, Summary
+from .model import Flows, Loc, Step, Summary, Verdict
 from .statements import _Statements
 from .verdicts import _Verdicts
 
@@ -48,6 +48,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.recursive = False
         self.imports = state.file_imports(f)
         self.names: dict[int, str] = {}  # token start byte -> text (see name())
+        self.instantiated: list[tuple[list, Node, str]] = []  # (table "outside" verdicts, call, callee)
 
     def text(self, n: Node | None) -> str:
         if n is None:
@@ -204,3 +205,15 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.finish_closures()
         self.solve()
         return self.summarize(params, names, variadic, iface_params, ptr_recv)
+
+    def run_init(self, calls: list[tuple[Node, Node]]) -> list[Verdict]:
+        """The verdicts of package-level initialiser calls, as the compiler's init function: each value
+        is stored in a package variable, i.e. on the heap."""
+        for spec, call in calls:
+            names = ", ".join(self.name(n) for n in spec.children_by_field_name("name"))
+            t = spec.child_by_field_name("type")
+            value = self.convert_iface(call) if t is not None and self.is_interface_type(t) else self.ev(call)
+            self.to_heap(value, f"stored in the package variable {names}", spec)
+        self.finish_closures()
+        self.solve()
+        return self.summarize([], [], False, set(), False).verdicts

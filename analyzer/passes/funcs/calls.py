@@ -126,6 +126,8 @@ class _Calls:
         else:
             params, variadic, ifaces, ptr_recv, inline, sites, is_method, moved = _table_facts(
                 facts, key, key.count(".") >= 2 and recv_node is not None)
+            if "outside" in facts:
+                self.instantiated.append((facts["outside"], paren, key))
         self.cost += (inline if inline is not None else CALL_COST) + len(args)
         result: Flows = []
         actuals: list[tuple[Flows, int]] = []  # (value, param index)

@@ -52,6 +52,9 @@ class Verdict:
     reason: str  # one line: why it escapes
     flow: list[Step] = field(default_factory=list)
     site_kind: str = ""  # "new" | "composite" | "make" | "func" | "iface" | "concat" | "conv" | "append" | "varargs" | "inlined"
+    # a verdict the compiler places in another package's file (file relative to GOROOT/src, line, column):
+    # the code of a generic callee instantiated, or of an inlined callee's closure compiled, for `node`'s call
+    at: tuple[str, int, int] | None = None
 
 
 @dataclass

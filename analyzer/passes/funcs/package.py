@@ -143,8 +143,11 @@ class _PackageState:
         return kind
 
     def package_level(self, f: SourceFile) -> list[Verdict]:
-        """Package-level `var x = ...` initialisers: map literals are built at init on the heap."""
+        """Package-level `var x = ...` initialisers: map literals are built at init on the heap, and calls
+        run in the package's init function, where what they return is stored in a package variable
+        (literals and constants are laid out statically instead: no code, no verdict)."""
         out = []
+        calls: list[tuple[Node, Node]] = []
         for top in f.tree.root_node.named_children:
             if top.type != "var_declaration":
                 continue
@@ -159,4 +162,30 @@ class _PackageState:
                         out.append(Verdict("site", desc, body or v, f, "init",
                                            "a package-level map literal is built on the heap at init",
                                            [Step("package-level initialiser", v)], "composite"))
+                    elif v.type == "call_expression" and not self._is_conversion(v, f) and not _literal_args(v):
+                        calls.append((spec, v))
+        if calls:
+            try:
+                out.extend(_FuncAnalysis(self, f.tree.root_node, f, "init").run_init(calls))
+            except RecursionError:
+                pass
         return out
+
+    def _is_conversion(self, call: Node, f: SourceFile) -> bool:
+        """`T(x)` with T a type: a conversion of a constant is laid out statically, with no init code."""
+        fn = inner(call.child_by_field_name("function"))
+        if fn.type not in ("identifier", "qualified_type", "selector_expression", "generic_type", "index_expression"):
+            return True  # []byte(...), (*T)(...), func literals called in place are rare at package level
+        name = f.text(fn)
+        return name in BASIC_KINDS or name in self.decls.types
+
+
+def _literal_args(call: Node) -> bool:
+    """`errors.New("x")`: the compiler initialises an inlinable call of constants statically
+    (staticinit inlines it at compile time), so it leaves no code in init — and no verdict."""
+    args = call.child_by_field_name("arguments")
+    return all(a.type in _LITERAL_ARGS for a in (args.named_children if args is not None else ()))
+
+
+_LITERAL_ARGS = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal",
+                           "rune_literal", "true", "false", "nil", "comment"})

@@ -92,6 +92,12 @@ class _Verdicts:
                 if not in_closure:
                     inline_moved.append((loc.name, "result" if how == "out" else "heap"))
                 verdicts.append(Verdict("moved", loc.name, loc.node, self.f, fname, _reason(how, path, self.f, True), path))
+        for outside, call, key in self.instantiated:
+            short = key.rsplit("/", 1)[-1]
+            for rel, line, col, kind, text in outside:
+                why = f"in the code of {short} the compiler builds into this package for this call ({rel}:{line}:{col})"
+                verdicts.append(Verdict("moved" if kind == "moved" else "site", text, call, self.f, fname, why,
+                                        [Step(why, call)], "" if kind == "moved" else "instantiated", at=(rel, line, col)))
         out_params: list[tuple[int | None, int | None]] = []
         for p in params:
             if p is None:
