@@ -68,9 +68,11 @@ class ReplayState:
     g_used: np.ndarray
     g_alive: np.ndarray
     out: np.ndarray          # [n_funcs + 1, N_OUT]; last row = events without a function
+    scratch: np.ndarray      # event_run's index lists (allocator / stack events of one block)
 
     @classmethod
     def new(cls, cfg: np.ndarray, n_funcs: int, n_goroutines: int) -> "ReplayState":
+        from .kernels import events
         from .kernels.gc import commit
         st = np.zeros(S.N_STATE, np.int64)
         m = int(cfg[S.CFG_INIT_MARKED])
@@ -82,7 +84,7 @@ class ReplayState:
         commit(st, cfg)
         return cls(cfg, st, np.zeros(2 * 68, np.int64), np.zeros(n_goroutines, np.int64),
                    np.zeros(n_goroutines, np.int64), np.zeros(n_goroutines, np.uint8),
-                   np.zeros((n_funcs + 1, S.N_OUT), np.int64))
+                   np.zeros((n_funcs + 1, S.N_OUT), np.int64), events.scratch_lists(events.BLOCK))
 
 
 @dataclass
@@ -130,7 +132,7 @@ def replay_chunk(state: ReplayState, ev: dict[str, np.ndarray], frame: np.ndarra
         # allocator and stacks in one pass (kernels/events.py), up to the event that starts a GC
         j = event_run(kind, func, size, gor, flags, i, n, base, st, state.span_free, out,
                       sc.class_size, sc.class_nelems, sc.class_npages, to_class, tiny_mask,
-                      frame, nosplit, state.g_size, state.g_used, state.g_alive)
+                      frame, nosplit, state.g_size, state.g_used, state.g_alive, state.scratch)
         stop = min(j + 1, n)
         if j < n:
             f = int(func[j])

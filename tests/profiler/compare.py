@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from goperf.profiler import schema as S
+from goperf.profiler.kernels import events
 from goperf.profiler.replay import ReplayConfig, replay
 from reference import Ref
 
@@ -17,9 +18,15 @@ def run_reference(trace, cfg: dict) -> Ref:
                    ev["goroutine"].tolist(), ev["flags"].tolist())
 
 
-def assert_same(trace, chunk=1 << 20, **cfg):
+def assert_same(trace, chunk=1 << 20, block=None, **cfg):
+    """`block`: events per kernel block (default kernels.events.BLOCK), to cross block edges."""
     full = ReplayConfig.DEFAULTS | cfg
-    res = replay(trace, ReplayConfig(**cfg), chunk=chunk)
+    saved = events.BLOCK
+    events.BLOCK = block or saved
+    try:
+        res = replay(trace, ReplayConfig(**cfg), chunk=chunk)
+    finally:
+        events.BLOCK = saved
     ref = run_reference(trace, full)
     nf = len(trace.funcs)
     for row in range(nf + 1):

@@ -26,10 +26,11 @@ configs = st.fixed_dictionaries({
 
 @SETTINGS
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4000), cfg=configs,
-       chunk=st.sampled_from([7, 1000, 1 << 20]), big=st.floats(0, 1))
-def test_random_traces(seed, n, cfg, chunk, big):
+       chunk=st.sampled_from([7, 1000, 1 << 20]), big=st.floats(0, 1),
+       block=st.sampled_from([1, 5, 64, 4096]))
+def test_random_traces(seed, n, cfg, chunk, big, block):
     t = synthetic_trace(n, seed=seed, n_funcs=12, n_goroutines=6, block_events=n, big=big)
-    assert_same(t, chunk=chunk, **cfg)
+    assert_same(t, chunk=chunk, block=block, **cfg)
 
 
 # Small hand-drawn traces: hypothesis shrinks these to a minimal failing list.
@@ -48,6 +49,7 @@ def test_alloc_event_lists(evs, cfg):
     k, f, s, fl = (list(x) for x in zip(*evs)) if evs else ([], [], [], [])
     t = Trace.from_columns(ft, {}, kind=k, func=f, size=s, flags=fl)
     assert_same(t, **cfg)
+    assert_same(t, block=3, **cfg)        # GC starts and flushes at kernel block edges
 
 
 @SETTINGS
@@ -63,7 +65,7 @@ def test_recursion(depths, frames, start):
         f += [0] + [1] * d + [2, 2] + [1] * d + [0, 0]
     t = Trace.from_columns(ft, {}, kind=k, func=f)
     assert_same(t, stack_start=start, adaptive_stack=False)
-    assert_same(t, adaptive_stack=True)
+    assert_same(t, adaptive_stack=True, block=4)
 
 
 def test_large_trace_chunked():
