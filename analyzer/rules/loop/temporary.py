@@ -84,6 +84,7 @@ shared between calls, which the `io.Writer` contract (must not modify the slice)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Iterator
 
 from tree_sitter import Node
@@ -124,12 +125,36 @@ def check(ctx: Context) -> Iterator[Finding]:
             found = _buffer(ctx, loop, body, stmt)
             if found is not None:
                 yield found
-    for call in ctx.nodes("call_expression"):
-        yield from _constant_builder(ctx, call)
-    for conv in ctx.nodes("call_expression"):
-        found = _byte_literal_write(ctx, conv)
-        if found is not None:
-            yield found
+    # The call rules below look at a call only if its file spells the names they match
+    # (a node's text is a slice of the source) and, for writes, if it sits in a loop's bytes.
+    source = ctx.source
+    if (b"MustCompile" in source and import_names(ctx.file, "regexp")) or \
+            (b"NewReplacer" in source and import_names(ctx.file, "strings")):
+        for call in ctx.nodes("call_expression"):
+            yield from _constant_builder(ctx, call)
+    if b"[]byte" in source and b"Write" in source:
+        for conv in _calls_in_loops(ctx):
+            found = _byte_literal_write(ctx, conv)
+            if found is not None:
+                yield found
+
+
+def _calls_in_loops(ctx: Context) -> list[Node]:
+    """The calls that lie within some for statement's bytes (a superset of those _in_loop accepts)."""
+    spans: list[list[int]] = []
+    for loop in ctx.nodes("for_statement"):  # sorted by start: an inner loop lies in the span before it
+        if spans and loop.start_byte < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], loop.end_byte)
+        else:
+            spans.append([loop.start_byte, loop.end_byte])
+    if not spans:
+        return []
+    calls = ctx.nodes("call_expression")
+    starts = [c.start_byte for c in calls]
+    out: list[Node] = []
+    for start, end in spans:
+        out.extend(calls[bisect_left(starts, start):bisect_left(starts, end)])
+    return out
 
 
 # --- buffers declared in the loop body ------------------------------------------------------
