@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Callable, Generic, TypeVar
 
 from tree_sitter import Node, Tree
@@ -12,6 +13,7 @@ from .config import Config
 from .model import Finding
 
 T = TypeVar("T")
+_start_byte = attrgetter("start_byte")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Context:
         self.ranges = ranges
         self._results: dict[str, Any] = {}
         self._index: dict[str, list[Node]] | None = None
+        self._extra: dict[str, list[Node]] = {}
 
     @property
     def path(self) -> str:
@@ -84,18 +87,31 @@ class Context:
         return parsing.text(node, self.file.source)
 
     def nodes(self, kind: str) -> list[Node]:
-        """All nodes of one kind in this file (or in `ranges`), in source order (one query run)."""
+        """All nodes of one kind in this file (or in `ranges`), in source order. The kinds most
+        rules read come from one run of the index query; any other kind (comments, which only
+        suppressions and fix vetting need, and rarely) from a query of its own, run when first asked."""
         if self._index is None:
-            if self.ranges is None:
-                self._index = parsing.captures(parsing.query("index"), self.root)
-            else:
-                self._index = {}
-                for start, end in self.ranges:
-                    for name, nodes in parsing.captures_in(parsing.query("index"), self.root, start, end).items():
-                        self._index.setdefault(name, []).extend(nodes)
-            for nodes in self._index.values():
-                nodes.sort(key=lambda n: n.start_byte)
-        return self._index.get(kind, [])
+            self._index = self._captures(parsing.query("index"))
+        found = self._index.get(kind)
+        if found is not None or kind in parsing.indexed_kinds():
+            return found if found is not None else []
+        found = self._extra.get(kind)
+        if found is None:
+            q = parsing.kind_query(kind)
+            found = self._extra[kind] = self._captures(q).get(kind, []) if q is not None else []
+        return found
+
+    def _captures(self, q) -> dict[str, list[Node]]:
+        if self.ranges is None:
+            index = parsing.captures(q, self.root)
+        else:
+            index = {}
+            for start, end in self.ranges:
+                for name, nodes in parsing.captures_in(q, self.root, start, end).items():
+                    index.setdefault(name, []).extend(nodes)
+        for nodes in index.values():
+            nodes.sort(key=_start_byte)
+        return index
 
     def result(self, p: Pass[T]) -> T:
         if p.name not in self._results:

@@ -13,7 +13,7 @@ from .config import Config
 from .context import Context, Package, SourceFile
 from .model import Applicability, Finding, Severity
 from .rule import Rule
-from .suppress import Suppressions
+from .suppress import Suppressions, may_suppress
 
 
 def enabled_rules(config: Config) -> list[Rule]:
@@ -44,14 +44,15 @@ def analyze_package(package: Package, config: Config, paths: set[str] | None = N
 
 def analyze_file(file: SourceFile, package: Package, config: Config, rules: list[Rule] | None = None) -> list[Finding]:
     ctx = Context(file, package, config)
-    suppressions = Suppressions(ctx.nodes("comment"), file.source, registry.REDIRECTS)
+    comments = ctx.nodes("comment") if may_suppress(file.source) else []
+    suppressions = Suppressions(comments, file.source, registry.REDIRECTS)
     out = []
     for rule in rules if rules is not None else enabled_rules(config):
         for finding in run_rule(rule, ctx):
             row = _row(file.source, finding.start)
             if suppressions.silences(rule.id, rule.peers, row):
                 continue
-            out.append(_vet_fixes(finding, ctx.root, ctx.nodes("comment")))
+            out.append(_vet_fixes(finding, ctx.root, ctx.nodes("comment")) if finding.fixes else finding)
     out.sort(key=lambda f: (f.start, f.rule))
     return out
 

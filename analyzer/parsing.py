@@ -24,6 +24,21 @@ def query(name: str) -> Query:
 
 
 @lru_cache(maxsize=None)
+def indexed_kinds() -> frozenset[str]:
+    """The capture names of queries/index.scm (node kinds, one query run per file)."""
+    q = query("index")
+    return frozenset(q.capture_name(i) for i in range(q.capture_count))
+
+
+@lru_cache(maxsize=None)
+def kind_query(kind: str) -> Query | None:
+    """`(kind) @kind`, or None if the grammar has no such node kind."""
+    if not kind.replace("_", "").isalnum() or GO.id_for_node_kind(kind, True) is None:
+        return None
+    return Query(GO, f"({kind}) @{kind}")
+
+
+@lru_cache(maxsize=None)
 def inline_query(text: str) -> Query:
     return Query(GO, text)
 

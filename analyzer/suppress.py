@@ -17,6 +17,12 @@ IGNORE = re.compile(r"//\s*goperf:ignore(?:\s+([\w/,.-]+))?")
 NOLINT = re.compile(r"//\s*nolint(?::([\w,-]+))?\b")
 
 
+def may_suppress(source: bytes) -> bool:
+    """Whether the file can hold a directive at all (both patterns need these bytes): if not,
+    its comments need not be looked at."""
+    return b"goperf:ignore" in source or b"nolint" in source
+
+
 class Suppressions:
     def __init__(self, comments: list[Node], source: bytes, redirects: dict[str, str]):
         self._by_line: dict[int, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
