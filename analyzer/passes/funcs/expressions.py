@@ -126,8 +126,7 @@ class _Expressions:
             if loc is not None:
                 loc.addr_taken = True
                 return [(loc, -1, [])]
-            return [(l, d, st) for l, d, st in self.ev(operand) for _ in [0]] and \
-                [(l, d - 1, st) for l, d, st in self.ev(operand)]
+            return [(l, d - 1, st) for l, d, st in self.ev(operand)]
         if operand.type == "index_expression":
             base = inner(operand.child_by_field_name("operand"))
             self.ev(operand.child_by_field_name("index"))
