@@ -153,7 +153,8 @@ def _replay_file(args) -> int:
     return 0
 
 
-def _write_outputs(args, res, ops, root: Path, trace=None, trace_path=None, report_meta=None) -> None:
+def _write_outputs(args, res, ops, root: Path, trace=None, trace_path=None, report_meta=None,
+                   report_benchmarks=None) -> None:
     """--pprof / --plot / --report for replay, estimate and run."""
     from rich.console import Console
     err = Console(stderr=True)
@@ -170,7 +171,7 @@ def _write_outputs(args, res, ops, root: Path, trace=None, trace_path=None, repo
     if getattr(args, "report", None) is not None:
         from . import report
         path = Path(args.report) if args.report else root / report.REPORT_FILE
-        report.write_lsp_report(path, res, ops, report_meta)
+        report.write_lsp_report(path, res, ops, report_meta, report_benchmarks)
         err.print(f"report for the language server: {path}")
 
 
@@ -264,7 +265,7 @@ def _record_once(args, pkg: str, prog, label: str = "") -> dict:
         cr = record.run_calls(pkg, bench=args.bench, run_re=args.run_re, extra=args.go_args, env=env,
                               progress=stage)
         prog.remove_task(task)
-        t, facts = record.trace_from_calls(cr, meta=meta)
+        t, facts = record.trace_from_calls(cr, meta=meta, prof=prof)
         res = _replay_with(prog, "whole run" + what, t, args)
         record.apply_profile_truth(res, prof)
         out["results"].append(("whole run (call order from an instrumented copy)", res,
@@ -302,7 +303,8 @@ def _record(args) -> int:
         _emit_fixed(args, before, after, applied)
     benches = {name: n for name, (_, n) in before["benchmarks"].items()}
     _write_outputs(args, before["whole"], None, _module_root(pkg_root), trace=before["trace"],
-                   report_meta={"benchmarks": benches} if benches else None)
+                   report_meta={"benchmarks": benches} if benches else None,
+                   report_benchmarks=before["benchmarks"])
     return 0
 
 

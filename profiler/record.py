@@ -350,10 +350,15 @@ def _short(name: str, ipath: str) -> str:
     return name[len(ipath) + 1:] if name.startswith(ipath + ".") else name.rsplit("/", 1)[-1]
 
 
-def trace_from_calls(cr: CallRun, meta: dict | None = None):
+def trace_from_calls(cr: CallRun, meta: dict | None = None, prof: pprof.Profile | None = None):
     """A goperf Trace from the instrumented run: ENTER/EXIT per region (skipping calls the
     uninstrumented build inlined), ALLOC (slot bytes) charged to the innermost open region,
     goroutine starts from package code (with the compiler's go-statement wrapper as entry frame).
+
+    `prof`, the uninstrumented run's memory profile: its in-use bytes (live at the run's last GC,
+    package init and the testing framework included) become `init_marked`, as for memory-profile
+    traces. The runtime's marked heap holds these objects at every cycle, the trace does not see
+    them, and which allocation crosses the trigger depends on the marked heap to within a few KB.
 
     Also returns facts of the instrumented run itself: the GC-start function of each cycle and
     each stack growth charged to the function whose RegionBegin follows it on that goroutine.
@@ -497,6 +502,9 @@ def trace_from_calls(cr: CallRun, meta: dict | None = None):
     ft = FuncTable.make(names, frame=[frames.get(n, (0, True))[0] for n in names],
                         nosplit=[int(frames.get(n, (0, True))[1]) for n in names])
     md = {"producer": "calls", "n_goroutines": max(len(dense), 1), **(meta or {})}
+    if prof is not None and "init_marked" not in md:
+        iis = prof.index("inuse_space")
+        md["init_marked"] = md["memprofile_inuse_bytes"] = int(sum(s.values[iis] for s in prof.samples))
     t = Trace.from_columns(ft, md, kind=kind, func=func, size=size, goroutine=gor, flags=flags)
     facts = {"runtime_gc_start_functions": gc_funcs, "instrumented_growths": growths,
              "instrumented_growths_total": int((new > old).sum()),

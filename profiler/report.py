@@ -72,9 +72,14 @@ def print_table(res: ReplayResult, console=None, sort: str = "heap_bytes", limit
 REPORT_FILE = "goperf-profile.json"   # lsp/options.py PROFILE_REPORT: read for code lenses
 
 
-def lsp_report(res: ReplayResult, ops: int | None = None, extra_meta: dict | None = None) -> dict:
+def lsp_report(res: ReplayResult, ops: int | None = None, extra_meta: dict | None = None,
+               benchmarks: dict | None = None) -> dict:
     """The document `lsp/profile.py` reads: rows keyed by "import/path.(*T).Method", per-run figures
-    plus `ops` (the lens divides by it to show per-op values)."""
+    plus `ops` (the lens divides by it to show per-op values).
+
+    `benchmarks` (name -> (ReplayResult of its timed loop, b.N)) adds a `benchmarks` section beside
+    the whole-run `functions` / `totals`: `{"BenchmarkX": {"ops", "functions", "totals", "meta"}}`,
+    each row carrying `ops` = b.N, so per-op figures are `value / ops` per benchmark."""
     import time
     from datetime import datetime, timezone
     doc = to_json(res, "heap_bytes", extra_meta)
@@ -84,14 +89,24 @@ def lsp_report(res: ReplayResult, ops: int | None = None, extra_meta: dict | Non
     now = time.time()
     doc["meta"] = {**doc["meta"], "created": datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="seconds"),
                    "time": now, "ops": int(ops) if ops else None}
+    if benchmarks:
+        doc["benchmarks"] = {}
+        for name, (bres, n) in benchmarks.items():
+            rows_ = rows(bres, "heap_bytes")
+            for row in rows_:
+                row["ops"] = int(n)
+            doc["benchmarks"][name] = {"ops": int(n), "functions": rows_, "totals": bres.totals(),
+                                       "meta": {k: bres.meta[k] for k in ("benchmark", "recorded_ops")
+                                                if k in bres.meta}}
     return doc
 
 
-def write_lsp_report(path, res: ReplayResult, ops: int | None = None, extra_meta: dict | None = None) -> None:
+def write_lsp_report(path, res: ReplayResult, ops: int | None = None, extra_meta: dict | None = None,
+                     benchmarks: dict | None = None) -> None:
     """Write atomically: the language server re-reads the file when its mtime changes."""
     import os
     import tempfile
-    doc = lsp_report(res, ops, extra_meta)
+    doc = lsp_report(res, ops, extra_meta, benchmarks)
     d = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".goperf-profile-", dir=d)
     with os.fdopen(fd, "w") as fh:

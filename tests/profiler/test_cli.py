@@ -77,6 +77,15 @@ def test_run_benchmarks(tmp_path, capsys):
     rep = json.loads((tmp_path / "r.json").read_text())
     assert rep["meta"]["benchmarks"] == {"BenchmarkLarge40k": 300, "BenchmarkTiny8": 300}
     assert rep["totals"] == d["runs"][-1]["totals"]
+    # per benchmark too: the same figures as the run's per-benchmark replays, each row with ops = b.N
+    assert set(rep["benchmarks"]) == {"BenchmarkLarge40k", "BenchmarkTiny8"}
+    for run_ in d["runs"][:2]:
+        sec = rep["benchmarks"][run_["meta"]["benchmark"]]
+        assert sec["ops"] == 300 and sec["totals"] == run_["totals"]
+        assert [{k: v for k, v in r.items() if k != "ops"} for r in sec["functions"]] == run_["functions"]
+        assert all(r["ops"] == 300 for r in sec["functions"])
+    lb = rep["benchmarks"]["BenchmarkLarge40k"]["functions"][0]
+    assert lb["function"] == "example.com/allocs.Large40k" and lb["heap_bytes"] / lb["ops"] == pytest.approx(40960, rel=0.02)
     from goperf.profiler.pprof import load
     prof = load(tmp_path / "p.pb.gz")
     assert sum(s.values[prof.index("alloc_space")] for s in prof.samples) == rep["totals"]["heap_bytes"]

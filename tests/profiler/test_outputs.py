@@ -93,6 +93,23 @@ def test_report_file_is_what_the_language_server_reads(inv, tmp_path):
     assert r.age() < 60
 
 
+def test_report_file_per_benchmark_sections(tmp_path):
+    """Whole-run `functions`/`totals`/`meta` stay as they were; `benchmarks` adds one section each."""
+    whole, b1, b2 = (replay(synthetic_trace(2000, seed=s)) for s in (1, 2, 3))
+    p = tmp_path / report.REPORT_FILE
+    report.write_lsp_report(p, whole, None, {"benchmarks": {"BenchmarkA": 10, "BenchmarkB": 20}},
+                            benchmarks={"BenchmarkA": (b1, 10), "BenchmarkB": (b2, 20)})
+    doc = json.loads(p.read_text())
+    assert set(doc) == {"functions", "totals", "meta", "benchmarks"}
+    assert doc["totals"] == whole.totals() and "ops" not in doc["functions"][0]
+    assert doc["benchmarks"]["BenchmarkB"]["ops"] == 20 and doc["benchmarks"]["BenchmarkB"]["totals"] == b2.totals()
+    assert [{k: v for k, v in r.items() if k != "ops"} for r in doc["benchmarks"]["BenchmarkA"]["functions"]] \
+        == report.rows(b1)
+    assert {r["ops"] for r in doc["benchmarks"]["BenchmarkA"]["functions"]} == {10}
+    r = Reports().load(str(p))                   # the language server still reads the whole run
+    assert r is not None and r.totals == doc["totals"]
+
+
 def test_cli_estimate_outputs(tmp_path, capsys):
     ap = argparse.ArgumentParser(prog="goperf")
     cli.add_parser(ap.add_subparsers(dest="cmd", required=True))

@@ -5,8 +5,8 @@ goroutines, and Large/Mid allocations (both inlined into Churn) that start the G
 - morestack and stack copy bytes per function == gdb's runtime.copystack on the
   uninstrumented test binary (GODEBUG=asyncpreemptoff=1,adaptivestackstart=0);
 - total == stack growths in the runtime's own trace of the uninstrumented binary;
-- GC cycles (STW) within ±1 of the untraced run's NumGC, charged to the function the
-  runtime's GC-start stacks name.
+- GC cycles (STW) within ±1 of the untraced run's NumGC, charged per function as the
+  uninstrumented run's GC-start stacks (gdb) charge them.
 """
 
 import os
@@ -21,7 +21,7 @@ from goperf.profiler import pprof, record
 from goperf.profiler import schema as S
 from goperf.profiler.exectrace import events as XE, read
 from goperf.profiler.replay import ReplayConfig, replay
-from gdb_oracle import available, copy_bytes_by_function, copystacks, growths_by_function
+from gdb_oracle import available, copy_bytes_by_function, copystacks, gc_starts, growths_by_function
 
 PKG = Path(__file__).resolve().parents[1] / "testdata" / "profiler" / "calls"
 IP = "example.com/calls"
@@ -34,7 +34,7 @@ def recorded(tmp_path_factory):
     wd = tmp_path_factory.mktemp("calls")
     r = record.run(str(PKG), env={"GODEBUG": GODEBUG}, workdir=wd / "plain")
     cr = record.run_calls(str(PKG), env={"GODEBUG": GODEBUG}, workdir=wd / "instr")
-    t, facts = record.trace_from_calls(cr, meta=record.run_meta(r))
+    t, facts = record.trace_from_calls(cr, meta=record.run_meta(r), prof=pprof.load(r.memprofile))
     res = replay(t, ReplayConfig(adaptive_stack=False))
     return r, cr, facts, res
 
@@ -89,13 +89,25 @@ def test_total_growths_equal_runtime_trace(recorded, tmp_path):
 
 
 def test_gc_cycles_and_attribution_match_runtime(recorded):
+    """Per function, the replay's GC cycles equal the uninstrumented STW run's GC-start stacks
+    (gdb, go-runtime-notes.md E2: one runtime.gcBgMarkStartWorkers hit per cycle; the innermost
+    package frame, inlined ones included). The instrumented traced run is no oracle here: tracing
+    adds live heap (7 cycles instead of 4), so its cycles start at other allocations."""
     r, _, facts, res = recorded
     assert abs(res.totals()["gc_cycles"] - r.gc_auto) <= 1
-    runtime = Counter(f for f in facts["runtime_gc_start_functions"] if f)
     ours = by_func(res, S.O_GC_CYCLES)
+    if available():
+        starts = gc_starts(r.binary, ["-test.run", "."], IP + ".", "asyncpreemptoff=1," + GODEBUG, cwd=PKG)
+        runtime = Counter(f for f, _, _ in starts)
+        assert len(starts) == r.gc_auto
+    else:
+        runtime = Counter(f for f in facts["runtime_gc_start_functions"] if f)
     assert max(ours, key=ours.get) == runtime.most_common(1)[0][0] == f"{IP}.Large"
-    # Cycles the replay charges to functions the runtime's GC-start stacks also name.
-    assert sum(v for k, v in ours.items() if k in runtime) >= 0.75 * sum(ours.values())
+    if available():
+        # Which allocation crosses the trigger depends on the marked heap to within a few KB
+        # (docs/benchmarks.md, "GC-cycle attribution"); with init_marked from the memory profile
+        # every cycle agreed in the measured runs.
+        assert ours == dict(runtime)
 
 
 def test_profile_truth_replaces_heap_figures(recorded):
