@@ -16,6 +16,7 @@ from tree_sitter import Node
 from ...context import SourceFile
 from .calls import _Calls
 from .expressions import _Expressions
+from .fields import F_BODY, F_PARAMETERS, F_RECEIVER, F_RESULT, F_TYPE
 from .kinds import _Kinds
 from .model import Flows, Loc, Step, Summary, Verdict
 from .statements import _Statements
@@ -147,8 +148,9 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
     def to_heap(self, srcs: Flows, why: str, node: Node | None) -> None:
         self.flow(self.heap, srcs, why, node)
 
-    def site(self, kind: str, node: Node, report_node: Node, desc: str) -> Loc:
-        loc = self.new_loc(desc, "site", report_node)
+    def site(self, kind: str, node: Node, report_node: Node, desc: str | tuple[str, Node | None, str]) -> Loc:
+        """A new allocation site; its description is (prefix, node, suffix) until a verdict needs the text."""
+        loc = self.new_loc(kind, "site", report_node)
         loc.site_kind = kind
         loc.desc = desc
         return loc
@@ -160,14 +162,14 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         variadic = False
         iface_params: set[int] = set()
         ptr_recv = False
-        recv = fn.child_by_field_name("receiver") if fn.type == "method_declaration" else None
-        for plist, is_recv in ((recv, True), (fn.child_by_field_name("parameters"), False)):
+        recv = fn.child_by_field_id(F_RECEIVER) if fn.type == "method_declaration" else None
+        for plist, is_recv in ((recv, True), (fn.child_by_field_id(F_PARAMETERS), False)):
             if plist is None:
                 continue
             for decl in plist.named_children:
                 if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
                     continue
-                t = decl.child_by_field_name("type")
+                t = decl.child_by_field_id(F_TYPE)
                 if is_recv and t is not None and t.type == "pointer_type":
                     ptr_recv = True
                 variadic = decl.type == "variadic_parameter_declaration"
@@ -184,11 +186,11 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
                         loc.param_index = len(params)
                     params.append(loc)
                     names.append(self.text(ident) if ident is not None else "_")
-        result = fn.child_by_field_name("result")
+        result = fn.child_by_field_id(F_RESULT)
         if result is not None:
             if result.type == "parameter_list":
                 for decl in result.named_children:
-                    t = decl.child_by_field_name("type")
+                    t = decl.child_by_field_id(F_TYPE)
                     idents = decl.children_by_field_name("name")
                     for ident in idents or [None]:
                         self.result_types.append(t)
@@ -199,7 +201,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
                                 self.out.edges.append((loc, 0, "returned", ident))
             else:
                 self.result_types.append(result)
-        body = fn.child_by_field_name("body")
+        body = fn.child_by_field_id(F_BODY)
         if body is not None:
             self.block(body)
         self.finish_closures()
@@ -211,7 +213,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         is stored in a package variable, i.e. on the heap."""
         for spec, call in calls:
             names = ", ".join(self.name(n) for n in spec.children_by_field_name("name"))
-            t = spec.child_by_field_name("type")
+            t = spec.child_by_field_id(F_TYPE)
             value = self.convert_iface(call) if t is not None and self.is_interface_type(t) else self.ev(call)
             self.to_heap(value, f"stored in the package variable {names}", spec)
         self.finish_closures()

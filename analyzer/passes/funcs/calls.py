@@ -13,6 +13,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ...parsing import inner
+from .fields import F_ARGUMENTS, F_ELEMENT, F_FIELD, F_FUNCTION, F_OPERAND, F_TYPE
 from .model import BASIC_KINDS, CALL_COST, NOT_LEAKING_BUILTINS, Flows, Loc, Step, Summary
 from .stdlib import _table_facts, stdlib_facts
 
@@ -24,11 +25,11 @@ class _Calls:
     """Call walkers of _FuncAnalysis, with the inlining model."""
 
     def call(self, e: Node, deferred: bool = False) -> Flows:
-        callee = e.child_by_field_name("function")
+        callee = e.child_by_field_id(F_FUNCTION)
         if callee is None:  # half-typed code: `defer (` parses as a call with no callee
             return []
         fn = inner(callee)
-        args_node = e.child_by_field_name("arguments")
+        args_node = e.child_by_field_id(F_ARGUMENTS)
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
         paren = args_node if args_node is not None else e
         ft = fn.type
@@ -36,13 +37,13 @@ class _Calls:
             return self.conversion(fn, args[0], e)
         name = self.name(fn) if ft == "identifier" else None
         if ft == "selector_expression":
-            pkg = fn.child_by_field_name("operand")
+            pkg = fn.child_by_field_id(F_OPERAND)
             if pkg.type == "identifier" and self.imports.get(self.name(pkg)) == "unsafe" and \
                     self.lookup(self.name(pkg)) is None:
-                return self.unsafe_builtin(self.name(fn.child_by_field_name("field")), args)
+                return self.unsafe_builtin(self.name(fn.child_by_field_id(F_FIELD)), args)
         if name is not None and self.lookup(name) is None:
             if name == "new":
-                site = self.site("new", e, paren, self.text(e))
+                site = self.site("new", e, paren, ("", e, ""))
                 layout = self.st.sizer.layout(args[0], self.f) if args else None
                 site.const_size = layout.size if layout is not None else None
                 return [(site, -1, [])]
@@ -97,8 +98,8 @@ class _Calls:
             s = self.st.summary(name)
             return s, None, name
         if fn.type == "selector_expression":
-            operand = inner(fn.child_by_field_name("operand"))
-            method = self.name(fn.child_by_field_name("field"))
+            operand = inner(fn.child_by_field_id(F_OPERAND))
+            method = self.name(fn.child_by_field_id(F_FIELD))
             if operand.type == "identifier" and self.lookup(self.name(operand)) is None:
                 path = self.imports.get(self.name(operand))
                 if path is not None:
@@ -113,7 +114,7 @@ class _Calls:
                     self.recursive = True
                 return self.st.summary(key), operand, key
         if fn.type == "generic_type" or fn.type == "index_expression":
-            return self.resolve_callee(inner(fn.child_by_field_name("type") or fn.child_by_field_name("operand")))
+            return self.resolve_callee(inner(fn.child_by_field_id(F_TYPE) or fn.child_by_field_id(F_OPERAND)))
         return None, None, ""
 
 
@@ -162,7 +163,7 @@ class _Calls:
         short = key.rsplit("/", 1)[-1]
         for val, pi in actuals:
             heap_d, res_d = params[pi] if pi < nparams else (None, None)
-            if heap_d is not None:
+            if heap_d is not None and val:
                 self.to_heap([(l, d + heap_d, st) for l, d, st in val], f"passed to {short}, which leaks it", e)
             if res_d is not None:
                 result.extend((l, d + res_d, st) for l, d, st in val)
@@ -190,18 +191,19 @@ class _Calls:
         self.cost += CALL_COST + len(args)
         dynamic = False
         if fn.type == "identifier":
-            loc = self.lookup(self.text(fn))
+            loc = self.lookup(self.name(fn))
             # a func-typed variable; one bound once to a func literal is a static call of that closure,
             # whose parameters syntax does not summarise: assume they do not leak
             dynamic = loc is not None and not loc.funclit
         elif fn.type == "selector_expression":
-            operand = inner(fn.child_by_field_name("operand"))
+            operand = inner(fn.child_by_field_id(F_OPERAND))
             k = self.kind_of(operand)
             recv = self.ev(operand)
             if k == "interface":
                 dynamic = True
                 # an interface method call: the receiver is a parameter of an unknown function, it leaks
-                self.to_heap(recv, f"the receiver of {self.text(fn)}, an interface method call syntax cannot see", e)
+                if recv:
+                    self.to_heap(recv, f"the receiver of {self.text(fn)}, an interface method call syntax cannot see", e)
             elif k == "func":
                 dynamic = True
         else:
@@ -211,22 +213,22 @@ class _Calls:
                 val = self.ev(a.named_children[0]) if a.named_child_count else []
             else:
                 val = self.ev(a)
-            if dynamic:
+            if dynamic and val:
                 self.to_heap(val, f"passed to {self.text(fn)}, which syntax cannot see (dynamic call)", e)
         return []
 
     def escaping_call(self, call: Node, why: str) -> None:
         """`go f(x)` / a deferred call in a loop: the function value and its arguments outlive the frame."""
-        fn = inner(call.child_by_field_name("function")) if call.type == "call_expression" else None
+        fn = inner(call.child_by_field_id(F_FUNCTION)) if call.type == "call_expression" else None
         if fn is None:
             self.ev(call)
             return
-        args_node = call.child_by_field_name("arguments")
+        args_node = call.child_by_field_id(F_ARGUMENTS)
         args = args_node.named_children if args_node is not None else []
         if fn.type == "func_literal":
             self.to_heap(self.func_literal(fn), why, call)
         elif fn.type == "selector_expression":
-            self.to_heap(self.ev(fn.child_by_field_name("operand")), why, call)
+            self.to_heap(self.ev(fn.child_by_field_id(F_OPERAND)), why, call)
         for a in args:
             self.to_heap(self.ev(a), why, call)
 
@@ -234,11 +236,11 @@ class _Calls:
         for a in args[1:]:
             self.ev(a)
         t = args[0] if args else None
-        site = self.site("make", e, paren, self.text(e))
+        site = self.site("make", e, paren, ("", e, ""))
         k, _ = self.type_kind(t)
         if k == "slice" and t is not None:
             n = self.st.sizer.constant(args[-1], self.f) if len(args) >= 2 else None
-            elem = self.st.sizer.layout(t.child_by_field_name("element"), self.f) if t.type == "slice_type" else None
+            elem = self.st.sizer.layout(t.child_by_field_id(F_ELEMENT), self.f) if t.type == "slice_type" else None
             if n is not None and elem is not None:
                 site.const_size = n * elem.size
             elif n is None:

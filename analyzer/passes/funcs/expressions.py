@@ -12,6 +12,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ...parsing import inner
+from .fields import (F_BODY, F_ELEMENT, F_FIELD, F_FUNCTION, F_INDEX, F_LEFT, F_OPERAND,
+                     F_OPERATOR, F_PARAMETERS, F_RESULT, F_RIGHT, F_TYPE)
 from .model import BASIC_KINDS, BYREF_CAPTURE, POINTER_SHAPED, Flows
 from .syntax import _go_pos_node, _op
 
@@ -44,7 +46,7 @@ class _Expressions:
             return []
         if t == "unary_expression":
             op = _op(e)
-            operand = inner(e.child_by_field_name("operand"))
+            operand = inner(e.child_by_field_id(F_OPERAND))
             if op == "&":
                 return self.address_of(operand, e)
             if op == "*":
@@ -54,7 +56,7 @@ class _Expressions:
         if t == "call_expression":
             return self.call(e)
         if t == "selector_expression":
-            operand = inner(e.child_by_field_name("operand"))
+            operand = inner(e.child_by_field_id(F_OPERAND))
             if operand.type == "identifier":
                 found = self.visible.get(self.name(operand))
                 if not found:
@@ -69,15 +71,15 @@ class _Expressions:
             k = self.kind_of(operand)
             return [(l, d + (1 if k in ("pointer", None) else 0), st) for l, d, st in self.ev(operand)]
         if t == "index_expression":
-            operand = inner(e.child_by_field_name("operand"))
-            self.ev(e.child_by_field_name("index"))
+            operand = inner(e.child_by_field_id(F_OPERAND))
+            self.ev(e.child_by_field_id(F_INDEX))
             k = self.kind_of(operand)
             vals = self.ev(operand)
             if k in ("map", "string"):
                 return []
             return [(l, d + (0 if k == "array" else 1), st) for l, d, st in vals]
         if t == "slice_expression":
-            operand = inner(e.child_by_field_name("operand"))
+            operand = inner(e.child_by_field_id(F_OPERAND))
             for name in ("start", "end", "capacity"):
                 self.ev(e.child_by_field_name(name))
             if self.kind_of(operand) == "array":
@@ -88,19 +90,19 @@ class _Expressions:
         if t == "func_literal":
             return self.func_literal(e)
         if t == "binary_expression":
-            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+            left, right = e.child_by_field_id(F_LEFT), e.child_by_field_id(F_RIGHT)
             self.ev(left)
             self.ev(right)
             if _op(e) == "+" and self.is_string(e):
-                site = self.site("concat", e, e.child_by_field_name("operator"), self.text(e))
+                site = self.site("concat", e, e.child_by_field_id(F_OPERATOR), ("", e, ""))
                 return [(site, -1, [])]
             return []
         if t == "type_assertion_expression":
-            vals = self.ev(e.child_by_field_name("operand"))
-            k, _ = self.type_kind(e.child_by_field_name("type"))
+            vals = self.ev(e.child_by_field_id(F_OPERAND))
+            k, _ = self.type_kind(e.child_by_field_id(F_TYPE))
             return [(l, d + (0 if k in POINTER_SHAPED else 1), st) for l, d, st in vals]
         if t == "type_conversion_expression":
-            return self.conversion(e.child_by_field_name("type"), e.child_by_field_name("operand"), e)
+            return self.conversion(e.child_by_field_id(F_TYPE), e.child_by_field_id(F_OPERAND), e)
         if t in ("expression_list", "parenthesized_expression", "literal_element", "argument_list"):
             out = []
             for c in e.named_children:
@@ -121,15 +123,15 @@ class _Expressions:
             loc.addr_taken = True
             return [(loc, -1, [])]
         if operand.type == "selector_expression":
-            base = inner(operand.child_by_field_name("operand"))
+            base = inner(operand.child_by_field_id(F_OPERAND))
             loc = self.addressable_local(base)
             if loc is not None:
                 loc.addr_taken = True
                 return [(loc, -1, [])]
             return [(l, d - 1, st) for l, d, st in self.ev(operand)]
         if operand.type == "index_expression":
-            base = inner(operand.child_by_field_name("operand"))
-            self.ev(operand.child_by_field_name("index"))
+            base = inner(operand.child_by_field_id(F_OPERAND))
+            self.ev(operand.child_by_field_id(F_INDEX))
             if self.kind_of(base) == "array":
                 loc = self.addressable_local(base)
                 if loc is not None:
@@ -139,18 +141,17 @@ class _Expressions:
         return [(l, d - 1, st) for l, d, st in self.ev(operand)]
 
     def composite(self, e: Node, amp: Node | None) -> Flows:
-        t = e.child_by_field_name("type")
-        body = e.child_by_field_name("body")
+        t = e.child_by_field_id(F_TYPE)
+        body = e.child_by_field_id(F_BODY)
         k, _ = self.type_kind(t)
         elems = body.named_children if body is not None else []
         if amp is not None or k in ("slice", "map"):
             report = amp if amp is not None else body
-            desc = ("&" if amp is not None else "") + self.text(t) + ("{}" if not elems else "{...}")
-            site = self.site("composite", e, report, desc)
+            site = self.site("composite", e, report, ("&" if amp is not None else "", t, "{}" if not elems else "{...}"))
             if amp is not None:
                 layout = self.st.sizer.layout(t, self.f) if t is not None else None
                 site.const_size = layout.size if layout is not None else None
-            iface_elems = k == "slice" and t is not None and self.is_interface_type(t.child_by_field_name("element"))
+            iface_elems = k == "slice" and t is not None and self.is_interface_type(t.child_by_field_id(F_ELEMENT))
             for el in elems:
                 if k == "map":
                     self.to_heap(self.element(el, False), "stored in a map literal", el)
@@ -192,23 +193,23 @@ class _Expressions:
         self.push_scope()
         saved_depth, saved_results, saved_named = self.loop_depth, self.result_types, self.named_results
         self.loop_depth = 0
-        params = e.child_by_field_name("parameters")
+        params = e.child_by_field_id(F_PARAMETERS)
         for decl in params.named_children if params is not None else []:
-            t = decl.child_by_field_name("type")
+            t = decl.child_by_field_id(F_TYPE)
             for ident in decl.children_by_field_name("name"):
                 loc = self.declare(ident, "var", t)
                 if loc is not None:
                     loc.owner = id(site)
-        result = e.child_by_field_name("result")
+        result = e.child_by_field_id(F_RESULT)
         self.result_types, self.named_results = [], []
         if result is not None:
             if result.type == "parameter_list":
                 for decl in result.named_children:
                     for _ in decl.children_by_field_name("name") or [None]:
-                        self.result_types.append(decl.child_by_field_name("type"))
+                        self.result_types.append(decl.child_by_field_id(F_TYPE))
             else:
                 self.result_types.append(result)
-        body = e.child_by_field_name("body")
+        body = e.child_by_field_id(F_BODY)
         # the closure is a function of its own: its body costs the enclosing function nothing
         # (inlining it counts only the literal), and its defer/go/recover do not stop that inlining
         saved_cost = self.cost, self.not_inlinable, self.recursive
@@ -239,7 +240,7 @@ class _Expressions:
         if k in POINTER_SHAPED or (k is None and self.probably_interface(e)):
             return self.ev(e)
         vals = self.ev(e)
-        site = self.site("iface", e, e, self.text(e))
+        site = self.site("iface", e, e, ("", e, ""))
         self.flow(site, vals, "converted to an interface", e)
         return [(site, -1, [])]
 
@@ -249,16 +250,16 @@ class _Expressions:
         if e.type == "identifier" and (text == "err" or text.endswith("Err") or text.startswith("err")):
             return True
         if e.type == "call_expression":
-            fn = self.text(e.child_by_field_name("function"))
+            fn = self.text(e.child_by_field_id(F_FUNCTION))
             tail = fn.rsplit(".", 1)[-1]
             if tail in ("Error", "String", "Sprintf", "Sprint", "Itoa", "FormatInt", "Quote") or fn in BASIC_KINDS:
                 return tail == "Error" and False
             return True
         if e.type in ("selector_expression",):
-            field = self.text(e.child_by_field_name("field"))
+            field = self.text(e.child_by_field_id(F_FIELD))
             if field.lower().endswith("err"):
                 return True
-            operand = inner(e.child_by_field_name("operand"))
+            operand = inner(e.child_by_field_id(F_OPERAND))
             if field.startswith("Err") and operand.type == "identifier" and self.lookup(self.text(operand)) is None \
                     and self.text(operand) in self.imports:
                 return True  # io.EOF-style sentinel errors of another package: io.ErrUnexpectedEOF
@@ -276,11 +277,11 @@ class _Expressions:
         tt = self.text(type_node).replace(" ", "")
         if tt in ("[]byte", "[]rune") and src != "slice":
             self.ev(operand)
-            return [(self.site("conv", e, _go_pos_node(operand), f"({tt})({self.text(operand)})"), -1, [])]
+            return [(self.site("conv", e, _go_pos_node(operand), (f"({tt})(", operand, ")")), -1, [])]
         if tt == "string" and src not in ("string",):
             if src in ("int",):
                 self.ev(operand)
-                return [(self.site("conv", e, _go_pos_node(operand), f"string({self.text(operand)})"), -1, [])]
+                return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1, [])]
             self.ev(operand)
-            return [(self.site("conv", e, _go_pos_node(operand), f"string({self.text(operand)})"), -1, [])]
+            return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1, [])]
         return self.ev(operand)

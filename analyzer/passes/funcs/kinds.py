@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from ...context import SourceFile
 from ...parsing import inner
+from .fields import F_ARGUMENTS, F_ELEMENT, F_FIELD, F_FUNCTION, F_LEFT, F_OPERAND, F_RESULT, F_RIGHT, F_TYPE, F_VALUE
 from .model import BASIC_KINDS, INTERFACE_NAMES, Loc
 from .stdlib import _stdlib_ifaces, stdlib_facts
 from .syntax import _fields, _op
@@ -61,7 +62,7 @@ class _Kinds:
         if ty == "struct_type":
             return "struct", None
         if ty == "generic_type":
-            return self.type_kind(t.child_by_field_name("type"), depth + 1)
+            return self.type_kind(t.child_by_field_id(F_TYPE), depth + 1)
         if ty in ("type_identifier", "identifier"):
             name = self.text(t)
             if name in BASIC_KINDS:
@@ -104,14 +105,14 @@ class _Kinds:
         """The variable's type kind from its initial value."""
         v = inner(value)
         if v.type == "composite_literal":
-            t = v.child_by_field_name("type")
+            t = v.child_by_field_id(F_TYPE)
             if t is not None:
                 self.set_type(loc, t)
         elif v.type == "unary_expression" and _op(v) == "&":
             loc.tkind = "pointer"
-            op = inner(v.child_by_field_name("operand"))
+            op = inner(v.child_by_field_id(F_OPERAND))
             if op.type == "composite_literal":
-                _, loc.tname = self.type_kind(op.child_by_field_name("type"))
+                _, loc.tname = self.type_kind(op.child_by_field_id(F_TYPE))
             elif op.type == "identifier":
                 src = self.lookup(self.text(op))
                 if src is not None:
@@ -132,9 +133,9 @@ class _Kinds:
             if src is not None:
                 loc.tkind, loc.tname, loc.size, loc.type_node = src.tkind, src.tname, src.size, src.type_node
         elif v.type == "call_expression":
-            fn = v.child_by_field_name("function")
+            fn = v.child_by_field_id(F_FUNCTION)
             name = self.name(fn) if fn is not None and fn.type == "identifier" else ""  # builtins and types are names
-            args = v.child_by_field_name("arguments")
+            args = v.child_by_field_id(F_ARGUMENTS)
             if name in ("make",) and args is not None and args.named_child_count:
                 loc.tkind, loc.tname = self.type_kind(args.named_children[0])
             elif name == "new" and args is not None and args.named_child_count:
@@ -154,19 +155,19 @@ class _Kinds:
                 if res is not None:
                     self.set_type(loc, res[0], res[1])
         elif v.type == "type_conversion_expression":
-            self.set_type(loc, v.child_by_field_name("type"))
+            self.set_type(loc, v.child_by_field_id(F_TYPE))
         elif v.type == "binary_expression":
             if self.is_string(v):
                 loc.tkind = "string"
         elif v.type == "slice_expression":
-            src = self.kind_of(v.child_by_field_name("operand"))
+            src = self.kind_of(v.child_by_field_id(F_OPERAND))
             loc.tkind = "string" if src == "string" else "slice"
 
     def infer_multi(self, loc: Loc, value: Node, i: int) -> None:
         """`v, ok := x.(T)`, `a, b := f()`: the i-th variable's type."""
         if value.type == "type_assertion_expression":
             if i == 0:
-                self.set_type(loc, value.child_by_field_name("type"))
+                self.set_type(loc, value.child_by_field_id(F_TYPE))
             else:
                 loc.tkind = "bool"
         elif value.type == "call_expression":
@@ -174,31 +175,31 @@ class _Kinds:
             if i < len(types) and types[i] is not None:
                 t, f = types[i]
                 self.set_type(loc, t, f)
-            elif self.text(value.child_by_field_name("function")).rsplit(".", 1)[-1] and i == 1 and \
+            elif self.text(value.child_by_field_id(F_FUNCTION)).rsplit(".", 1)[-1] and i == 1 and \
                     self.text(loc.node) == "err":
                 loc.tkind = "interface"
         if self.text(loc.node) == "err" and loc.tkind is None:
             loc.tkind = "interface"
 
     def callee_result_types(self, call: Node) -> list[tuple[Node, SourceFile] | None]:
-        fn = inner(call.child_by_field_name("function"))
+        fn = inner(call.child_by_field_id(F_FUNCTION))
         found = None
         if fn.type == "identifier" and self.lookup(self.name(fn)) is None:
             found = self.st.decls.funcs.get(self.name(fn))
         elif fn.type == "selector_expression":
-            tname = self.static_type(inner(fn.child_by_field_name("operand")))
+            tname = self.static_type(inner(fn.child_by_field_id(F_OPERAND)))
             if tname is not None and "." not in tname:
                 found = self.st.decls.funcs.get(f"{tname}.{self.name(fn.child_by_field_name('field'))}")
         if found is None:
             return []
-        res = found[0].child_by_field_name("result")
+        res = found[0].child_by_field_id(F_RESULT)
         if res is None:
             return []
         if res.type != "parameter_list":
             return [(res, found[1])]
         out = []
         for decl in res.named_children:
-            t = decl.child_by_field_name("type")
+            t = decl.child_by_field_id(F_TYPE)
             for _ in decl.children_by_field_name("name") or [None]:
                 out.append((t, found[1]) if t is not None else None)
         return out
@@ -226,9 +227,9 @@ class _Kinds:
         t, f = found
         t = inner(t)
         if t.type in ("slice_type", "array_type"):
-            elem = t.child_by_field_name("element")
+            elem = t.child_by_field_id(F_ELEMENT)
         elif t.type == "map_type":
-            elem = t.child_by_field_name("value")
+            elem = t.child_by_field_id(F_VALUE)
         else:
             return
         if elem is not None:
@@ -256,15 +257,15 @@ class _Kinds:
                 return f"{self.st.file_imports(f).get(pkg, pkg)}.{typ}"
             return None
         if operand.type == "composite_literal":
-            return self.type_kind(operand.child_by_field_name("type"))[1]
+            return self.type_kind(operand.child_by_field_id(F_TYPE))[1]
         return None
 
     def field_type(self, sel: Node) -> tuple[Node, SourceFile] | None:
         """The declared type of the field `x.f` names, when x's type is a struct of this package."""
-        tname = self.static_type(inner(sel.child_by_field_name("operand")))
+        tname = self.static_type(inner(sel.child_by_field_id(F_OPERAND)))
         if tname is None or "." in tname:
             return None
-        key = (tname, self.name(sel.child_by_field_name("field")))
+        key = (tname, self.name(sel.child_by_field_id(F_FIELD)))
         cache = self.st.field_types
         if key not in cache:
             cache[key] = self._field_type(tname, key[1])
@@ -276,7 +277,7 @@ class _Kinds:
             return None
         for fld in _fields(decl.type_node):
             names = fld.children_by_field_name("name")
-            t = fld.child_by_field_name("type")
+            t = fld.child_by_field_id(F_TYPE)
             if any(decl.file.text(n) == fname for n in names):
                 return t, decl.file
             if not names and t is not None and decl.file.text(t).lstrip("*").rsplit(".", 1)[-1] == fname:
@@ -306,7 +307,7 @@ class _Kinds:
         if t in ("true", "false"):
             return "bool"
         if t == "composite_literal":
-            return self.type_kind(e.child_by_field_name("type"))[0]
+            return self.type_kind(e.child_by_field_id(F_TYPE))[0]
         if t == "func_literal":
             return "func"
         if t == "unary_expression":
@@ -316,7 +317,7 @@ class _Kinds:
             if op in ("!",):
                 return "bool"
             if op in ("-", "+", "^"):
-                return self.kind_of(e.child_by_field_name("operand"))
+                return self.kind_of(e.child_by_field_id(F_OPERAND))
             return None
         if t == "binary_expression":
             op = _op(e)
@@ -324,13 +325,13 @@ class _Kinds:
                 return "bool"
             if op == "+" and self.is_string(e):
                 return "string"
-            lk = self.kind_of(e.child_by_field_name("left"))
-            return lk or self.kind_of(e.child_by_field_name("right")) or "int"
+            lk = self.kind_of(e.child_by_field_id(F_LEFT))
+            return lk or self.kind_of(e.child_by_field_id(F_RIGHT)) or "int"
         if t == "slice_expression":
-            k = self.kind_of(e.child_by_field_name("operand"))
+            k = self.kind_of(e.child_by_field_id(F_OPERAND))
             return "string" if k == "string" else "slice"
         if t == "call_expression":
-            fn = inner(e.child_by_field_name("function"))
+            fn = inner(e.child_by_field_id(F_FUNCTION))
             name = self.text(fn)
             if name in ("len", "cap", "copy"):
                 return "int"
@@ -339,7 +340,7 @@ class _Kinds:
             if name in BASIC_KINDS:
                 return BASIC_KINDS[name]
             if name in ("make", "new"):
-                args = e.child_by_field_name("arguments")
+                args = e.child_by_field_id(F_ARGUMENTS)
                 if args is not None and args.named_child_count:
                     k = self.type_kind(args.named_children[0])[0]
                     return k if name == "make" else "pointer"
@@ -362,13 +363,13 @@ class _Kinds:
                      "strings.TrimSuffix": "string", "strings.Replace": "string", "strings.ReplaceAll": "string"}
             if name in known:
                 return known[name]
-            if fn.type == "selector_expression" and self.text(fn.child_by_field_name("field")) in ("String", "Error"):
+            if fn.type == "selector_expression" and self.text(fn.child_by_field_id(F_FIELD)) in ("String", "Error"):
                 return "string"
             return None
         if t == "type_conversion_expression":
-            return self.type_kind(e.child_by_field_name("type"))[0]
+            return self.type_kind(e.child_by_field_id(F_TYPE))[0]
         if t == "type_assertion_expression":
-            return self.type_kind(e.child_by_field_name("type"))[0]
+            return self.type_kind(e.child_by_field_id(F_TYPE))[0]
         if t == "selector_expression":
             found = self.field_type(e)
             if found is None:
@@ -383,13 +384,13 @@ class _Kinds:
             finally:
                 self.f, self.imports = saved
         if t == "index_expression":
-            found = self.type_node_of(e.child_by_field_name("operand"))
+            found = self.type_node_of(e.child_by_field_id(F_OPERAND))
             if found is None:
                 return None
             ct, f = found
             ct = inner(ct)
-            elem = ct.child_by_field_name("element") if ct.type in ("slice_type", "array_type") else \
-                ct.child_by_field_name("value") if ct.type == "map_type" else None
+            elem = ct.child_by_field_id(F_ELEMENT) if ct.type in ("slice_type", "array_type") else \
+                ct.child_by_field_id(F_VALUE) if ct.type == "map_type" else None
             return self.kind_in(elem, f) if elem is not None else None
         return None
 
@@ -407,8 +408,8 @@ class _Kinds:
     def resolve_callee_quiet(self, fn: Node):
         """resolve_callee for a table lookup only: no recursion marks, no summaries computed."""
         if fn.type == "selector_expression":
-            operand = inner(fn.child_by_field_name("operand"))
-            method = self.text(fn.child_by_field_name("field"))
+            operand = inner(fn.child_by_field_id(F_OPERAND))
+            method = self.text(fn.child_by_field_id(F_FIELD))
             if operand.type == "identifier" and self.lookup(self.text(operand)) is None:
                 path = self.imports.get(self.text(operand))
                 return (stdlib_facts().get(f"{path}.{method}") if path else None), None, ""
@@ -422,7 +423,7 @@ class _Kinds:
         if e.type in ("interpreted_string_literal", "raw_string_literal"):
             return True
         if e.type == "binary_expression" and _op(e) == "+":
-            return self.is_string(e.child_by_field_name("left")) or self.is_string(e.child_by_field_name("right"))
+            return self.is_string(e.child_by_field_id(F_LEFT)) or self.is_string(e.child_by_field_id(F_RIGHT))
         return self.kind_of(e) == "string"
 
 

@@ -16,6 +16,7 @@ from ...parsing import inner, specs
 from ..decls import PackageDecls, package_decls
 from ..types import sizer
 from .analysis import _FuncAnalysis
+from .fields import F_ARGUMENTS, F_BODY, F_FUNCTION, F_NAME, F_PATH, F_TYPE, F_VALUE
 from .model import BASIC_KINDS, INTERFACE_NAMES, PackageFuncs, Step, Summary, Verdict
 from .stdlib import _stdlib_ifaces
 from .syntax import _op
@@ -69,8 +70,8 @@ class _PackageState:
                 while stack:
                     n = stack.pop()
                     if n.type == "import_spec":
-                        path = f.text(n.child_by_field_name("path")).strip('"`')
-                        name = n.child_by_field_name("name")
+                        path = f.text(n.child_by_field_id(F_PATH)).strip('"`')
+                        name = n.child_by_field_id(F_NAME)
                         local = f.text(name) if name is not None else path.rsplit("/", 1)[-1]
                         out[local] = path
                     else:
@@ -122,7 +123,7 @@ class _PackageState:
                         kind = "interface"
             elif d.value_node is not None:
                 v = inner(d.value_node)
-                callee = f.text(v.child_by_field_name("function")) if v.type == "call_expression" else ""
+                callee = f.text(v.child_by_field_id(F_FUNCTION)) if v.type == "call_expression" else ""
                 if callee in ("errors.New", "fmt.Errorf"):
                     kind = "interface"
                 elif v.type == "unary_expression" and _op(v) == "&":
@@ -131,11 +132,11 @@ class _PackageState:
                     kind = "string"
                 elif v.type in ("int_literal", "rune_literal", "iota"):
                     kind = "int"
-                elif v.type == "composite_literal" and v.child_by_field_name("type") is not None:
+                elif v.type == "composite_literal" and v.child_by_field_id(F_TYPE) is not None:
                     kind = {"map_type": "map", "slice_type": "slice", "array_type": "array",
-                            "struct_type": "struct"}.get(inner(v.child_by_field_name("type")).type)
+                            "struct_type": "struct"}.get(inner(v.child_by_field_id(F_TYPE)).type)
                 elif v.type == "call_expression" and callee == "make":
-                    args = v.child_by_field_name("arguments")
+                    args = v.child_by_field_id(F_ARGUMENTS)
                     if args is not None and args.named_child_count:
                         kind = {"map_type": "map", "slice_type": "slice", "channel_type": "chan"}.get(
                             args.named_children[0].type)
@@ -152,12 +153,12 @@ class _PackageState:
             if top.type != "var_declaration":
                 continue
             for spec in specs(top):
-                value = spec.child_by_field_name("value")
+                value = spec.child_by_field_id(F_VALUE)
                 for v in value.named_children if value is not None else []:
                     v = inner(v)
-                    t = v.child_by_field_name("type") if v.type == "composite_literal" else None
+                    t = v.child_by_field_id(F_TYPE) if v.type == "composite_literal" else None
                     if t is not None and inner(t).type == "map_type":
-                        body = v.child_by_field_name("body")
+                        body = v.child_by_field_id(F_BODY)
                         desc = f.text(t) + ("{}" if body is None or not body.named_child_count else "{...}")
                         out.append(Verdict("site", desc, body or v, f, "init",
                                            "a package-level map literal is built on the heap at init",
@@ -173,7 +174,7 @@ class _PackageState:
 
     def _is_conversion(self, call: Node, f: SourceFile) -> bool:
         """`T(x)` with T a type: a conversion of a constant is laid out statically, with no init code."""
-        fn = inner(call.child_by_field_name("function"))
+        fn = inner(call.child_by_field_id(F_FUNCTION))
         if fn.type not in ("identifier", "qualified_type", "selector_expression", "generic_type", "index_expression"):
             return True  # []byte(...), (*T)(...), func literals called in place are rare at package level
         name = f.text(fn)
@@ -183,7 +184,7 @@ class _PackageState:
 def _literal_args(call: Node) -> bool:
     """`errors.New("x")`: the compiler initialises an inlinable call of constants statically
     (staticinit inlines it at compile time), so it leaves no code in init — and no verdict."""
-    args = call.child_by_field_name("arguments")
+    args = call.child_by_field_id(F_ARGUMENTS)
     return all(a.type in _LITERAL_ARGS for a in (args.named_children if args is not None else ()))
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ...parsing import inner, specs
+from .fields import (F_ALIAS, F_BODY, F_CHANNEL, F_FUNCTION, F_INDEX, F_INITIALIZER,
+                     F_LEFT, F_OPERAND, F_RIGHT, F_TYPE, F_VALUE)
 from .model import Flows, Loc
 from .syntax import _has_call, _op, _safe_expr
 
@@ -69,8 +71,8 @@ class _Statements:
                 else:
                     self.call(call, deferred=True)
         elif t == "send_statement":
-            self.ev(s.child_by_field_name("channel"))
-            self.to_heap(self.ev(s.child_by_field_name("value")), "sent on a channel", s)
+            self.ev(s.child_by_field_id(F_CHANNEL))
+            self.to_heap(self.ev(s.child_by_field_id(F_VALUE)), "sent on a channel", s)
         elif t == "if_statement":
             self.push_scope()
             for name in ("initializer", "condition"):
@@ -109,7 +111,7 @@ class _Statements:
                     self.ev(c)
 
     def short_var(self, s: Node) -> None:
-        left, right = s.child_by_field_name("left"), s.child_by_field_name("right")
+        left, right = s.child_by_field_id(F_LEFT), s.child_by_field_id(F_RIGHT)
         lhs = left.named_children if left is not None else []
         rhs = right.named_children if right is not None else []
         values = [self.ev(r) for r in rhs]
@@ -136,8 +138,8 @@ class _Statements:
 
 
     def var_spec(self, spec: Node) -> None:
-        t = spec.child_by_field_name("type")
-        value = spec.child_by_field_name("value")
+        t = spec.child_by_field_id(F_TYPE)
+        value = spec.child_by_field_id(F_VALUE)
         values = value.named_children if value is not None else []
         idents = spec.children_by_field_name("name")
         evs = []
@@ -159,7 +161,7 @@ class _Statements:
 
     def assignment(self, s: Node) -> None:
         op = _op(s)
-        left, right = s.child_by_field_name("left"), s.child_by_field_name("right")
+        left, right = s.child_by_field_id(F_LEFT), s.child_by_field_id(F_RIGHT)
         lhs = left.named_children if left is not None else []
         rhs = right.named_children if right is not None else []
         values = [self.convert_iface(r) if len(rhs) == len(lhs) and op == "=" and self.iface_target(lhs[i])
@@ -197,16 +199,17 @@ class _Statements:
             loc.funclit = False
             self.flow(loc, value, "assigned", stmt)
         elif t == "selector_expression":
-            base = inner(target.child_by_field_name("operand"))
+            base = inner(target.child_by_field_id(F_OPERAND))
             loc = self.addressable_local(base)
             if loc is not None:
                 self.flow(loc, value, "stored in a field", stmt)
             else:
                 self.ev(base)
-                self.to_heap(value, f"stored in {self.text(target)}, reachable from outside the frame", stmt)
+                if value:
+                    self.to_heap(value, f"stored in {self.text(target)}, reachable from outside the frame", stmt)
         elif t == "index_expression":
-            base = inner(target.child_by_field_name("operand"))
-            self.ev(target.child_by_field_name("index"))
+            base = inner(target.child_by_field_id(F_OPERAND))
+            self.ev(target.child_by_field_id(F_INDEX))
             k = self.kind_of(base)
             if k == "array":
                 loc = self.addressable_local(base)
@@ -214,11 +217,13 @@ class _Statements:
                     self.flow(loc, value, "stored in an array element", stmt)
                     return
             self.ev(base)
-            where = "a map" if k == "map" else "a slice element" if k in ("slice", None) else self.text(base)
-            self.to_heap(value, f"stored in {where} ({self.text(target)})", stmt)
+            if value:
+                where = "a map" if k == "map" else "a slice element" if k in ("slice", None) else self.text(base)
+                self.to_heap(value, f"stored in {where} ({self.text(target)})", stmt)
         elif t == "unary_expression":  # *p = v
-            self.ev(target.child_by_field_name("operand"))
-            self.to_heap(value, f"stored through the pointer {self.text(target.child_by_field_name('operand'))}", stmt)
+            self.ev(target.child_by_field_id(F_OPERAND))
+            if value:
+                self.to_heap(value, f"stored through the pointer {self.text(target.child_by_field_id(F_OPERAND))}", stmt)
         else:
             self.ev(target)
 
@@ -227,23 +232,23 @@ class _Statements:
         `v.x = v.y`, `v.x[i] = v.y[j]` store no pointer that was not already there."""
         dst, src = inner(dst), inner(src)
         if src.type == "slice_expression" and dst.type in ("unary_expression", "selector_expression"):
-            base = inner(src.child_by_field_name("operand"))
+            base = inner(src.child_by_field_id(F_OPERAND))
             dx, bx = self._deref_name(dst), self._deref_name(base)
             return dx is not None and dx == bx and self.kind_of(base) != "array"
         if dst.type != src.type or dst.type not in ("selector_expression", "index_expression"):
             return False
         if dst.type == "index_expression":
-            if any(_has_call(n.child_by_field_name("index")) for n in (dst, src)):
+            if any(_has_call(n.child_by_field_id(F_INDEX)) for n in (dst, src)):
                 return False
-        a, b = dst.child_by_field_name("operand"), src.child_by_field_name("operand")
+        a, b = dst.child_by_field_id(F_OPERAND), src.child_by_field_id(F_OPERAND)
         return _safe_expr(a) and self.text(a) == self.text(b)
 
     def _deref_name(self, n: Node) -> str | None:
         """x for `*x` or `x.f` (x a pointer variable): the name an ODEREF/ODOTPTR applies to."""
         if n.type == "unary_expression" and _op(n) == "*":
-            x = inner(n.child_by_field_name("operand"))
+            x = inner(n.child_by_field_id(F_OPERAND))
         elif n.type == "selector_expression":
-            x = inner(n.child_by_field_name("operand"))
+            x = inner(n.child_by_field_id(F_OPERAND))
             if self.kind_of(x) != "pointer":
                 return None
         else:
@@ -274,9 +279,9 @@ class _Statements:
         if base.type == "selector_expression":
             if self.kind_of(base) not in ("struct", "array"):
                 return None  # a field reached through a pointer (or of an unknown type): not in the frame
-            return self.addressable_local(base.child_by_field_name("operand"))
-        if base.type == "index_expression" and self.kind_of(base.child_by_field_name("operand")) == "array":
-            return self.addressable_local(base.child_by_field_name("operand"))
+            return self.addressable_local(base.child_by_field_id(F_OPERAND))
+        if base.type == "index_expression" and self.kind_of(base.child_by_field_id(F_OPERAND)) == "array":
+            return self.addressable_local(base.child_by_field_id(F_OPERAND))
         return None
 
     def ret(self, s: Node) -> None:
@@ -294,12 +299,12 @@ class _Statements:
 
     def for_stmt(self, s: Node) -> None:
         self.push_scope()
-        body = s.child_by_field_name("body")
+        body = s.child_by_field_id(F_BODY)
         rof = None
         clause = next((c for c in s.named_children if c.type in ("for_clause", "range_clause")), None)
         cond = next((c for c in s.named_children if c != body and c != clause), None)  # Nodes compare by ==
         if clause is not None and clause.type == "for_clause":
-            init = clause.child_by_field_name("initializer")
+            init = clause.child_by_field_id(F_INITIALIZER)
             if init is not None:
                 self.stmt(init)
             self.loop_depth += 1
@@ -308,13 +313,13 @@ class _Statements:
                 if c is not None:
                     (self.ev if name == "condition" else self.stmt)(c)
         elif clause is not None:
-            right = clause.child_by_field_name("right")
+            right = clause.child_by_field_id(F_RIGHT)
             rv = self.ev(right) if right is not None else []
             rk = self.kind_of(right) if right is not None else None
             self.loop_depth += 1
             if rk == "func":
                 rof = self.range_func_begin(s, self.inlined_iterator(right))
-            left = clause.child_by_field_name("left")
+            left = clause.child_by_field_id(F_LEFT)
             define = any(c.type == ":=" for c in clause.children)
             if left is not None:
                 for i, ident in enumerate(left.named_children):
@@ -349,7 +354,7 @@ class _Statements:
         right = inner(right)
         if right.type != "call_expression":
             return False
-        facts, _, _ = self.resolve_callee_quiet(inner(right.child_by_field_name("function")))
+        facts, _, _ = self.resolve_callee_quiet(inner(right.child_by_field_id(F_FUNCTION)))
         return isinstance(facts, dict) and facts.get("inline") is not None
 
     def range_func_begin(self, s: Node, inlined: bool = False) -> tuple:
@@ -376,12 +381,12 @@ class _Statements:
 
     def switch(self, s: Node) -> None:
         self.push_scope()
-        init = s.child_by_field_name("initializer")
+        init = s.child_by_field_id(F_INITIALIZER)
         if init is not None:
             self.stmt(init)
-        value = s.child_by_field_name("value")
+        value = s.child_by_field_id(F_VALUE)
         vv = self.ev(value) if value is not None else []
-        alias = s.child_by_field_name("alias") if s.type == "type_switch_statement" else None
+        alias = s.child_by_field_id(F_ALIAS) if s.type == "type_switch_statement" else None
         for case in s.named_children:
             if case.type not in ("expression_case", "type_case", "default_case", "communication_case"):
                 continue
@@ -404,8 +409,8 @@ class _Statements:
         self.pop_scope()
 
     def receive(self, c: Node) -> None:
-        left = c.child_by_field_name("left")
-        right = c.child_by_field_name("right")
+        left = c.child_by_field_id(F_LEFT)
+        right = c.child_by_field_id(F_RIGHT)
         if right is not None:
             self.ev(right)
         define = any(x.type == ":=" for x in c.children)

@@ -11,11 +11,12 @@ from tree_sitter import Node
 
 from ...context import SourceFile
 from ...parsing import inner
+from .fields import F_ARGUMENTS, F_BODY, F_INDEX, F_OPERAND, F_OPERATOR
 
 
 def _op(n: Node) -> str:
     """The operator token of a unary, binary or assignment node (its type is its text)."""
-    o = n.child_by_field_name("operator")
+    o = n.child_by_field_id(F_OPERATOR)
     return o.type if o is not None else ""
 
 
@@ -33,11 +34,11 @@ def _safe_expr(n: Node) -> bool:
     if n.type == "identifier":
         return True
     if n.type == "selector_expression":
-        return _safe_expr(n.child_by_field_name("operand"))
+        return _safe_expr(n.child_by_field_id(F_OPERAND))
     if n.type == "unary_expression":
-        return n.child_by_field_name("operator").type == "*" and _safe_expr(n.child_by_field_name("operand"))
+        return n.child_by_field_id(F_OPERATOR).type == "*" and _safe_expr(n.child_by_field_id(F_OPERAND))
     if n.type == "index_expression":
-        return _safe_expr(n.child_by_field_name("operand")) and not _has_call(n.child_by_field_name("index"))
+        return _safe_expr(n.child_by_field_id(F_OPERAND)) and not _has_call(n.child_by_field_id(F_INDEX))
     return False
 
 
@@ -58,15 +59,15 @@ def go_anchor(node: Node) -> Node:
     t = n.type
     anchor = n
     if t == "call_expression":
-        anchor = n.child_by_field_name("arguments") or n
+        anchor = n.child_by_field_id(F_ARGUMENTS) or n
     elif t in ("selector_expression", "type_assertion_expression"):
         anchor = next((c for c in n.children if c.type == "."), n)
     elif t in ("index_expression", "slice_expression"):
         anchor = next((c for c in n.children if c.type == "["), n)
     elif t == "binary_expression":
-        anchor = n.child_by_field_name("operator") or n
+        anchor = n.child_by_field_id(F_OPERATOR) or n
     elif t == "composite_literal":
-        anchor = n.child_by_field_name("body") or n
+        anchor = n.child_by_field_id(F_BODY) or n
     elif t == "type_conversion_expression":
         anchor = next((c for c in n.children if c.type == "("), n)
     return anchor

@@ -86,7 +86,8 @@ class _Verdicts:
                     continue
                 if loc.site_kind == "make" and loc.const_size == -1 and how == "big":
                     continue
-                verdicts.append(Verdict("site", loc.desc, loc.node, self.f, fname, _reason(how, path, self.f), path,
+                desc = loc.desc if isinstance(loc.desc, str) else f"{loc.desc[0]}{self.text(loc.desc[1])}{loc.desc[2]}"
+                verdicts.append(Verdict("site", desc, loc.node, self.f, fname, _reason(how, path, self.f), path,
                                         loc.site_kind))
             elif loc.kind in ("var", "param", "result"):
                 if not in_closure:
