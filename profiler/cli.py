@@ -255,7 +255,7 @@ def _record_once(args, pkg: str, prog, label: str = "") -> dict:
     prog.remove_task(task)
     prof = pprof.load(r.memprofile)
     meta = record.run_meta(r)
-    out = {"results": [], "benchmarks": {}, "run": r}
+    out = {"results": [], "benchmarks": {}, "run": r, "prof": prof, "pkg_dir": record.package_dir(pkg)}
     for b in r.benchmarks:
         res = _replay_with(prog, b.name + what, record.trace_for_benchmark(prof, b, meta), args)
         out["benchmarks"][b.name] = (res, b.n)
@@ -292,10 +292,11 @@ def _record(args) -> int:
         if args.apply_fixes:
             task = prog.add_task("applying goperf's quick fixes to a copy", total=None)
             with tempfile.TemporaryDirectory(prefix="goperf-fixed-") as d:
-                pkg_dir, applied = record.fixed_copy(record.package_dir(args.pkg), Path(d) / "src",
-                                                     unsafe=not args.safe_fixes_only)
+                pkg_dir, applied, links = record.fixed_copy(record.package_dir(args.pkg), Path(d) / "src",
+                                                            unsafe=not args.safe_fixes_only)
                 prog.remove_task(task)
                 after = _record_once(args, str(pkg_dir), prog, label="fixed copy")
+                after["links"] = _fix_sites(before, after, links)
     pkg_root = record.package_dir(args.pkg)
     if after is None:
         _emit(args, before["results"])
@@ -311,6 +312,46 @@ def _record(args) -> int:
 def _module_root(folder: Path) -> Path:
     from .estimate.glue import module_root
     return module_root(folder)
+
+
+def _fix_sites(before: dict, after: dict, links: list) -> dict:
+    """Per benchmark (or the whole run): each fix's saving at the recorded allocation sites it covers."""
+    from . import record
+    from .fixsites import fix_savings, sites
+    out = {}
+    rb = {b.name: b for b in before["run"].benchmarks}
+    ra = {b.name: b for b in after["run"].benchmarks}
+    for name in rb:
+        if name in ra:
+            sb = sites(before["prof"], before["pkg_dir"], name, record.benchmark_ops(before["prof"], rb[name]))
+            sa = sites(after["prof"], after["pkg_dir"], name, record.benchmark_ops(after["prof"], ra[name]))
+            out[name] = fix_savings(links, sb, sa)
+    if not out:
+        out["whole run"] = fix_savings(links, sites(before["prof"], before["pkg_dir"]),
+                                       sites(after["prof"], after["pkg_dir"]))
+    return out
+
+
+def _print_fix_sites(con, name: str, fs: dict) -> None:
+    from rich.table import Table
+    from .report import _human
+    t = Table(title=f"{name}: per fix, at the recorded allocation sites it covers (per op)")
+    for col in ("fix", "sites (original → fixed)", "heap before", "after", "saved", "slots saved"):
+        t.add_column(col, justify="left" if col in ("fix", "sites (original → fixed)") else "right",
+                     overflow="fold")
+    for r in fs["fixes"]:
+        if not (r["heap_bytes"] or r["heap_bytes_after"]):
+            continue
+        t.add_row(r["fix"], f"{', '.join(r['sites_before']) or '-'} → {', '.join(r['sites_after']) or '-'}",
+                  _human(r["heap_bytes"]), _human(r["heap_bytes_after"]), _human(r["heap_bytes_saved"]),
+                  f"{r['slots_saved']:g}")
+    t.add_section()
+    for fn, d in sorted(fs["functions"].items(), key=lambda kv: -kv[1]["heap_bytes_saved"]):
+        if d["heap_bytes_saved"] or d["slots_saved"]:
+            t.add_row(f"function {fn}", "", "", "", _human(d["heap_bytes_saved"]), f"{d['slots_saved']:g}")
+    u = fs["unlinked"]
+    t.add_row("sites no fix covers", "", "", "", _human(u["heap_bytes_saved"]), f"{u['slots_saved']:g}")
+    con.print(t)
 
 
 def _emit_fixed(args, before: dict, after: dict, applied: list[str]) -> None:
@@ -329,7 +370,7 @@ def _emit_fixed(args, before: dict, after: dict, applied: list[str]) -> None:
                "after": [report.to_json(r, args.sort, m) for _, r, m in after["results"]],
                "savings_per_op": {name: {"ops": n, "ops_after": n_a, "functions": report.savings(r, ra, n, n_a)}
                                   for name, r, n, ra, n_a in pairs},
-               "fixes_applied": applied}
+               "fixes_applied": applied, "fix_sites_per_op": after.get("links", {})}
         out = open(args.output, "w") if args.output else sys.stdout
         out.write(json.dumps(doc, indent=2, default=str) + "\n")
         if args.output:
@@ -341,6 +382,10 @@ def _emit_fixed(args, before: dict, after: dict, applied: list[str]) -> None:
         report.print_savings(report.savings(r, ra, n, n_a), r, ra, n, None, con,
                              title=f"{name}: measured per op, before ({n} ops) / after goperf's fixes ({n_a} ops)",
                              ops_after=n_a)
+        if name in after.get("links", {}):
+            _print_fix_sites(con, name, after["links"][name])
+    if "whole run" in after.get("links", {}) and len(after["links"]) == 1:
+        _print_fix_sites(con, "whole run", after["links"]["whole run"])
     con.print(f"fixes applied: {', '.join(applied) or 'none'}", markup=False)
 
 

@@ -245,12 +245,13 @@ def package_dir(pkg: str = ".", cwd: str | None = None) -> Path:
     return _pkg_dir(pkg, base)
 
 
-def fixed_copy(pkg_dir: Path, dest: Path, unsafe: bool = True) -> tuple[Path, list[str]]:
+def fixed_copy(pkg_dir: Path, dest: Path, unsafe: bool = True) -> tuple[Path, list[str], list]:
     """Copy the module holding `pkg_dir` to `dest` and apply goperf's quick fixes (safe, and unsafe
     unless told otherwise) to the package's files in the copy, as `goperf lint --fix [--unsafe-fixes]`
-    does. Returns the package directory in the copy and the fixes applied."""
+    does. Returns the package directory in the copy, the fixes applied and their `fixsites.FixLink`s
+    (the lines each fix covers in the original and in the copy)."""
     import shutil
-    from .estimate.glue import fixed_sources
+    from .fixsites import link_fixes
     from .instrument import module_root
     pkg_dir = Path(pkg_dir).resolve()
     mod = module_root(pkg_dir)
@@ -258,12 +259,12 @@ def fixed_copy(pkg_dir: Path, dest: Path, unsafe: bool = True) -> tuple[Path, li
         shutil.rmtree(dest)
     shutil.copytree(mod, dest, ignore=shutil.ignore_patterns(".git", "*.test", "*.out", "*.pprof"))
     target = dest / pkg_dir.relative_to(mod)
-    sources, applied = fixed_sources(pkg_dir, unsafe=unsafe)
+    sources, applied, links = link_fixes(pkg_dir, unsafe=unsafe)
     for path, src in sources.items():
         out = target / Path(path).name
         if out.read_bytes() != src:
             out.write_bytes(src)
-    return target, applied
+    return target, applied, links
 
 
 # --- call order from an instrumented copy (GODEBUG=traceallocfree=1 execution trace) -------------

@@ -39,7 +39,7 @@ def dumps(res: ReplayResult, sort: str = "heap_bytes", extra_meta: dict | None =
 def _human(n: int) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if abs(n) < 1024 or unit == "GiB":
-            return f"{n} B" if unit == "B" else f"{n:.1f} {unit}"
+            return f"{n:g} B" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return str(n)
 

@@ -120,3 +120,39 @@ def test_recorded_saving_vs_benchmem(tmp_path, go, capsys):
             assert real_o - 1000 <= rec_o <= real_o + 2, b
         else:
             assert abs(rec_o - real_o) <= max(1, 0.02 * abs(real_o)), b
+    # The same savings from the recorded allocation sites each fix covers (file:line), per fix.
+    owner = {"SKUs": "prealloc/slice", "Index": "prealloc/map", "CSV": "prealloc/buffer",
+             "Labels": "concat/loop", "ValidSKUs": "loop/temporary", "Normalize": "loop/temporary"}
+    for b, (real_b, _, real_o, _) in rows.items():
+        fs = doc["fix_sites_per_op"][f"Benchmark{b}"]
+        linked_b = sum(r["heap_bytes_saved"] for r in fs["fixes"])
+        linked_o = sum(r["slots_saved"] for r in fs["fixes"])
+        assert abs(linked_b - real_b) <= max(64, 0.02 * abs(real_b)), b
+        assert abs(fs["unlinked"]["heap_bytes_saved"]) <= 64, b
+        top = max(fs["fixes"], key=lambda r: r["heap_bytes_saved"])
+        assert top["rule"] == owner[b] and top["sites_before"], b
+        if b != "ValidSKUs":
+            assert abs(linked_o - real_o) <= max(1, 0.02 * abs(real_o)), b
+
+
+def test_fix_links_to_lines():
+    """Each applied fix knows its lines in the original and in the fixed file; a recorded site
+    two fixes cover goes to the fix whose finding is on that line."""
+    from goperf.profiler.fixsites import fix_savings, link_fixes
+    src, applied, links = link_fixes(INVENTORY)
+    assert (src, applied) == fixed_sources(INVENTORY)
+    by = {(lk.rule, lk.function): lk for lk in links}
+    pm, cr = by[("prealloc/map", "Index")], by[("copy/range-value", "Index")]
+    orig = (INVENTORY / "inventory.go").read_text().splitlines()
+    fixed = src[str(INVENTORY / "inventory.go")].decode().splitlines()
+    assert "make(map[string]int)" in orig[min(pm.orig_lines["inventory.go"]) - 1]
+    (line,) = pm.fixed_lines["inventory.go"]
+    assert "make(map[string]int, len(items))" in fixed[line - 1]
+    assert pm.finding_lines == {67} and 67 in cr.orig_lines["inventory.go"]
+    before = {("inventory.go", 67): [100.0, 2.0, "Index"], ("inventory.go", 59): [7.0, 1.0, "Store.SKUs"]}
+    after = {("inventory.go", line): [40.0, 1.0, "Index"], ("inventory.go", 57): [7.0, 1.0, "Store.SKUs"]}
+    fs = fix_savings(links, before, after)
+    row = {(r["rule"], r["function"]): r for r in fs["fixes"]}
+    assert row[("prealloc/map", "Index")]["heap_bytes_saved"] == 60 and row[("copy/range-value", "Index")]["heap_bytes"] == 0
+    assert fs["functions"]["Index"]["slots_saved"] == 1 and fs["unlinked"]["heap_bytes_saved"] == 0
+
