@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..context import Package, SourceFile
-from .scopes import Decl, declared_in_statement
+from ..parsing import specs
+from .scopes import Decl
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dic
     types: dict[str, TypeDecl] = {}
     values: dict[str, Decl] = {}
     funcs: dict[str, tuple[Node, SourceFile]] = {}
+    source = f.source
     for top in f.tree.root_node.named_children:
         if top.type == "type_declaration":
             for spec in top.named_children:
@@ -61,9 +63,17 @@ def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dic
                         n = f.text(name)
                         types[n] = TypeDecl(n, t, f, spec.type == "type_alias")
         elif top.type in ("var_declaration", "const_declaration"):
-            for decl in declared_in_statement(top, f.source):
-                kind = "package-var" if top.type == "var_declaration" else "package-const"
-                values[decl.name] = Decl(decl.name, kind, decl.name_node, top, decl.type_node, decl.value_node)
+            # as declared_in_statement, with the package kinds (one Decl per name: const
+            # blocks run to thousands of names in syscall's generated files)
+            kind = "package-var" if top.type == "var_declaration" else "package-const"
+            for spec in specs(top):
+                type_node = spec.child_by_field_name("type")
+                value = spec.child_by_field_name("value")
+                vals = value.named_children if value is not None else []
+                names = spec.children_by_field_name("name")
+                for i, ident in enumerate(names):
+                    name = source[ident.start_byte:ident.end_byte].decode("utf-8", "replace")
+                    values[name] = Decl(name, kind, ident, top, type_node, vals[i] if len(vals) == len(names) else None)
         elif top.type == "function_declaration":
             funcs[f.text(top.child_by_field_name("name"))] = (top, f)
         elif top.type == "method_declaration":

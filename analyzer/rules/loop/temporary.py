@@ -122,6 +122,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         body = loop.child_by_field_name("body")
         stmts = next((c for c in body.named_children if c.type == "statement_list"), None) if body else None
         for stmt in stmts.named_children if stmts is not None else []:
+            if stmt.type not in DECLARATIONS or not _may_allocate(ctx.source, stmt):
+                continue
             found = _buffer(ctx, loop, body, stmt)
             if found is not None:
                 yield found
@@ -160,8 +162,18 @@ def _calls_in_loops(ctx: Context) -> list[Node]:
 # --- buffers declared in the loop body ------------------------------------------------------
 
 
+DECLARATIONS = ("short_var_declaration", "var_declaration")
+# Every allocation _allocation accepts spells one of these: make(, new(, &T{}, bytes.Buffer.
+ALLOCATION_WORDS = (b"make", b"new", b"&", b"Buffer")
+
+
+def _may_allocate(source: bytes, stmt: Node) -> bool:
+    text = source[stmt.start_byte:stmt.end_byte]
+    return any(word in text for word in ALLOCATION_WORDS)
+
+
 def _buffer(ctx: Context, loop: Node, body: Node, stmt: Node) -> Finding | None:
-    decls = declared_in_statement(stmt, ctx.source) if stmt.type in ("short_var_declaration", "var_declaration") else []
+    decls = declared_in_statement(stmt, ctx.source) if stmt.type in DECLARATIONS else []
     if len(decls) != 1:
         return None
     decl = decls[0]
@@ -532,7 +544,7 @@ FREQUENCY_SEVERITY = {"loop": Severity.WARNING, "called-in-loop": Severity.INFO,
 
 def _call_frequency(ctx: Context, name: str) -> str | None:
     """"called-in-loop", "maybe" (exported or called from two places), or None (rarely)."""
-    sites = ctx.package.result("loop.temporary.calls", _call_sites).get(name, [])
+    sites = _call_sites(ctx.package, name)
     if any(_in_loop(c) for c in sites):
         return "called-in-loop"
     if name[:1].isupper() or len(sites) >= 2:
@@ -540,14 +552,36 @@ def _call_frequency(ctx: Context, name: str) -> str | None:
     return None
 
 
-def _call_sites(pkg) -> dict[str, list[Node]]:
-    from ...parsing import captures, inline_query
-    q = inline_query("(call_expression function: [(identifier) @f (selector_expression field: (field_identifier) @f)])")
-    out: dict[str, list[Node]] = {}
-    for f in pkg.files:
-        for n in captures(q, f.tree.root_node).get("f", []):
-            out.setdefault(f.text(n), []).append(n)
-    return out
+def _call_sites(pkg, name: str) -> list[Node]:
+    """Calls of `name` (as f(...) or x.f(...)) in the package's files, memoised per package and
+    name: found from where the name is spelled in each file's text (a descendant lookup each)."""
+    cache = pkg.result("loop.temporary.calls", lambda p: {})
+    if name not in cache:
+        word, out = name.encode(), []
+        for f in pkg.files:
+            i = f.source.find(word)
+            root = f.tree.root_node if i >= 0 else None
+            while i >= 0:
+                n = root.descendant_for_byte_range(i, i + len(word))
+                if n is not None and n.start_byte == i and n.end_byte == i + len(word) and _names_callee(n):
+                    out.append(n)
+                i = f.source.find(word, i + 1)
+        cache[name] = out
+    return cache[name]
+
+
+def _names_callee(n: Node) -> bool:
+    """`n` is the function of a call: f in f(...), or the field f in x.f(...)."""
+    parent = n.parent
+    if parent is None:
+        return False
+    if n.type == "identifier":
+        return parent.type == "call_expression" and parent.child_by_field_name("function") == n
+    if n.type == "field_identifier" and parent.type == "selector_expression" and \
+            parent.child_by_field_name("field") == n:
+        call = parent.parent
+        return call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent
+    return False
 
 
 def _constant_string(ctx: Context, node: Node) -> bool:
