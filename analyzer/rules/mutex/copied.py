@@ -211,6 +211,7 @@ class LockTypes:
         self.decls = package_decls(ctx.package)
         self._named: dict[str, str | None] = ctx.package.result("mutex.copied.named", lambda p: {})
         self._lock_spans: list[tuple[int, int]] | None = None
+        self._examined_starts: list[list[int]] | None = None
 
     def possible(self) -> bool:
         """Whether any value in this file can have a lock type: the package declares one,
@@ -244,17 +245,52 @@ class LockTypes:
         return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
     def _spans(self) -> list[tuple[int, int]]:
+        """The top-level declarations that spell a marker word (as \\b(?:word|…)\\b would find in
+        each declaration's bytes). Only declarations holding a node _check looks at are read
+        (not syscall's tables of constants), and only words all of whose dotted parts occur as
+        words in their text are searched for."""
         if self._lock_spans is None:
-            markers = self._markers()
-            source = self.ctx.source
-            self._lock_spans = [(top.start_byte, top.end_byte) for top in self.ctx.root.children
-                                if markers.search(source, top.start_byte, top.end_byte)]
+            words = self._markers()
+            tops = [t for t in self.ctx.root.children if self._examined(t)]
+            if words is None:  # any text at all
+                self._lock_spans = [(t.start_byte, t.end_byte) for t in tops if t.end_byte > t.start_byte]
+            elif not tops or not words:
+                self._lock_spans = []
+            else:
+                source = self.ctx.source
+                text = b" ".join(source[t.start_byte:t.end_byte] for t in tops)
+                present = set(text.translate(_WORDS_ONLY).split())
+                occurrences = _occurrences(source, [w for w, parts in words if present.issuperset(parts)])
+                starts = [o[0] for o in occurrences]
+                self._lock_spans = []
+                for top in tops:
+                    start, end = top.start_byte, top.end_byte
+                    for i in range(bisect_left(starts, start), bisect_left(starts, end)):
+                        _, stop, bounded = occurrences[i]
+                        if stop == end or (stop < end and bounded):
+                            self._lock_spans.append((start, end))
+                            break
         return self._lock_spans
 
-    def _markers(self) -> "re.Pattern[bytes]":
-        """Words whose absence from a declaration proves no value in it has a lock type."""
-        def compute(pkg: Package) -> tuple[set[str], "re.Pattern[bytes] | None"]:
-            """(the words, their compiled pattern if the last round compiled exactly these)"""
+    def _examined(self, top: Node) -> bool:
+        """Whether a node of a kind _check reads lies in this top-level declaration."""
+        if top.type in ("function_declaration", "method_declaration", "var_declaration"):
+            return True
+        if top.type == "comment" or top.start_byte == top.end_byte:
+            return False
+        if self._examined_starts is None:
+            self._examined_starts = [[n.start_byte for n in self.ctx.nodes(kind)] for kind in EXAMINED]
+        start, end = top.start_byte, top.end_byte
+        for starts in self._examined_starts:
+            i = bisect_left(starts, start)
+            if i < len(starts) and starts[i] < end:
+                return True
+        return False
+
+    def _markers(self) -> tuple[tuple[bytes, frozenset[bytes]], ...] | None:
+        """Words whose absence from a declaration proves no value in it has a lock type
+        (None: any text may name a lock type), each with its dotted parts."""
+        def compute(pkg: Package) -> set[str]:
             pattern, searched = None, -1
             words = {name for name in self.decls.types if self._named_path(name, 0)}
             # A value of an imported lock type is declared with the type's qualified name
@@ -279,13 +315,12 @@ class LockTypes:
                     spec = decl.name_node.parent  # its own var_spec, not the whole var ( … ) block
                     if f is not None and spec is not None and pattern.search(f.source, spec.start_byte, spec.end_byte):
                         words.add(name)
-            return words, (pattern if len(words) == searched else None)
-        def pattern(pkg: Package) -> "re.Pattern[bytes]":
+            return words
+        def markers(pkg: Package) -> tuple[bytes, ...] | None:
             if any("." == n for f in pkg.files for p in ("sync", "sync/atomic") for n in import_names(f, p)):
-                return re.compile(rb"[\s\S]")  # dot-imported sync: lock types have bare names
-            words, last = compute(pkg)
-            return last if last is not None else _word_pattern(words)
-        return self.pkg.result("mutex.copied.markers", pattern)
+                return None  # dot-imported sync: lock types have bare names
+            return tuple((w.encode(), frozenset(w.encode().split(b"."))) for w in sorted(compute(pkg)))
+        return self.pkg.result("mutex.copied.markers", markers)
 
     def of_value(self, expr: Node) -> str | None:
         """The lock path of an expression that copies an existing value, like vet's lockPathRhs."""
@@ -392,6 +427,29 @@ RULE = Rule(
     fix=FixAvailability.NONE,
     peers=("govet", "copylocks"),
 )
+
+
+WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # \\w of a bytes pattern
+_WORDS_ONLY = bytes(c if c in WORD_BYTES else 0x20 for c in range(256))  # translate table: the rest to spaces
+# The node kinds _check reads (through LockTypes.nodes).
+EXAMINED = ("function_declaration", "method_declaration", "func_literal", "for_statement", "assignment_statement",
+            "short_var_declaration", "var_declaration", "return_statement", "call_expression", "composite_literal")
+
+
+def _occurrences(source: bytes, words: list[bytes]) -> list[tuple[int, int, bool]]:
+    """(start, end, whether a word boundary follows) of each occurrence of a word that starts at a
+    word boundary, sorted. A search ending at `end` also has a boundary there (regex endpos)."""
+    out = []
+    n = len(source)
+    for w in words:
+        i = source.find(w)
+        while i >= 0:
+            if i == 0 or source[i - 1] not in WORD_BYTES:
+                j = i + len(w)
+                out.append((i, j, j == n or source[j] not in WORD_BYTES))
+            i = source.find(w, i + 1)
+    out.sort()
+    return out
 
 
 def _word_pattern(words: set[str]) -> "re.Pattern[bytes]":
