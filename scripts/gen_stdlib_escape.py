@@ -18,7 +18,7 @@ For every exported function and method (of an exported type) the table records:
   `[name, "heap" | "result"]`: once inlined, the compiler moves the caller's copies and reports
   them at the call ("moved to heap: fmt.str" at the "(" of `fmt.Sscan(...)`).
 
-- "outside": the compiler verdicts a package gets *in this function's package's files* when it
+- "outside" (also under "types", for a package naming a type such as sync.Map): the compiler verdicts a package gets *in this function's package's files* when it
   calls the function: a generic function is compiled where it is instantiated, and the closures
   of an inlined function where it is inlined, both with their original positions (a package
   calling slices.Collect gets "slices/iter.go:50:35: moved to heap: slices.s"). Each entry is
@@ -69,7 +69,7 @@ def main() -> None:
     go = go_path(args.go)
     if args.generics_only:
         data = json.loads(Path(args.out).read_text())
-        harvest_generics(go, data["funcs"])
+        data["types"] = harvest_generics(go, data["funcs"])
         Path(args.out).write_text(json.dumps(data, indent=0, sort_keys=False) + "\n")
         return
     if args.all:
@@ -79,11 +79,11 @@ def main() -> None:
     for pkg in PACKAGES:
         table.update(package_facts(pkg, go))
         print(f"{pkg}: {sum(1 for k in table if k.startswith(pkg + '.'))} functions", file=sys.stderr)
-    harvest_generics(go, table)
+    types = harvest_generics(go, table)
     version = subprocess_version(go)
     ifaces = sorted(INTERFACE_PATHS)
     Path(args.out).write_text(json.dumps({"go": version, "packages": PACKAGES, "interfaces": ifaces,
-                                          "funcs": dict(sorted(table.items()))},
+                                          "funcs": dict(sorted(table.items())), "types": types},
                                          indent=0, sort_keys=False) + "\n")
 
 
@@ -214,9 +214,10 @@ def collect_interfaces(go: str) -> None:
                         INTERFACE_PATHS.add(f"{pkg}.{name}")
 
 
-def harvest_generics(go: str, table: dict[str, dict]) -> None:
+def harvest_generics(go: str, table: dict[str, dict]) -> dict[str, dict]:
     """Facts of generic functions, and every function's "outside" verdicts, from the builds of the
-    standard-library packages (held-out packages of bench/escape_accuracy.py excluded)."""
+    standard-library packages (held-out packages of bench/escape_accuracy.py excluded). Returns the
+    "outside" verdicts of types (a package naming sync.Map gets internal/sync's instantiations)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from escape_accuracy import HELD_OUT
 
@@ -294,23 +295,43 @@ def harvest_generics(go: str, table: dict[str, dict]) -> None:
     for refs, verdicts in harvested:
         for f in refs:
             uses[f] = uses.get(f, 0) + 1
-            fpkg = f.rsplit(".", 1)[0]
+            is_type = f.startswith("type ")
+            fpkg = f.removeprefix("type ").rsplit(".", 1)[0]
             for v in verdicts:
-                if str(Path(v[0]).parent) == fpkg:
+                vpkg = str(Path(v[0]).parent)
+                # a function's own package; a type's methods may be built on an internal package
+                # (sync.Map on internal/sync.HashTrieMap, whose generic methods are instantiated here)
+                if vpkg == fpkg or (is_type and "internal" in vpkg.split("/")):
                     seen[(f, v)] = seen.get((f, v), 0) + 1
     outside: dict[str, list] = {}
     for (f, v), n in seen.items():
-        if f in table and n * 4 >= uses[f] * 3:
+        if n * 4 >= uses[f] * 3 and (f in table or (f.startswith("type ") and n >= 2)):
             outside.setdefault(f, []).append(list(v))
     for f, entry in table.items():
         entry.pop("outside", None)
         if f in outside:
             entry["outside"] = sorted(outside[f])
-    print(f"generic functions: {generic}; functions with outside verdicts: {len(outside)}", file=sys.stderr)
+    types = {}
+    for f, vs in sorted(outside.items()):
+        if f.startswith("type "):
+            tpkg = f.removeprefix("type ").rsplit(".", 1)[0]
+            deps = direct_imports(tpkg, go) | {tpkg}
+            vs = [v for v in vs if str(Path(v[0]).parent) in deps]  # only packages the type's own package imports
+            if vs:
+                types[f.removeprefix("type ")] = {"outside": sorted(vs)}
+    print(f"generic functions: {generic}; functions with outside verdicts: {len(outside) - len(types)}; "
+          f"types: {len(types)}", file=sys.stderr)
+    return types
+
+
+def direct_imports(pkg: str, go: str) -> set[str]:
+    import subprocess
+    proc = subprocess.run([go, "list", "-f", "{{join .Imports \" \"}}", pkg], capture_output=True, text=True)
+    return set(proc.stdout.split()) if proc.returncode == 0 else set()
 
 
 def references(folder: Path, go: str) -> set[str]:
-    """The standard-library functions a package names as `pkg.F` (import path + name)."""
+    """The standard-library functions and types a package names as `pkg.F` / `pkg.T` (import path + name)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from escape_accuracy import compiled_files
 
@@ -335,9 +356,14 @@ def references(folder: Path, go: str) -> set[str]:
                     local = source[op.start_byte:op.end_byte].decode()
                     field = n.child_by_field_name("field")
                     out.add((local, source[field.start_byte:field.end_byte].decode()))
+            elif n.type == "qualified_type":
+                pkg, name = n.child_by_field_name("package"), n.child_by_field_name("name")
+                if pkg is not None and name is not None:
+                    out.add((source[pkg.start_byte:pkg.end_byte].decode(), "type " + source[name.start_byte:name.end_byte].decode()))
             stack.extend(n.named_children)
-        out = {x for x in out if isinstance(x, str)} | {f"{imports[l]}.{f}" for l, f in
-                                                        (x for x in out if isinstance(x, tuple)) if l in imports}
+        out = {x for x in out if isinstance(x, str)} | {
+            f"type {imports[l]}.{f.removeprefix('type ')}" if f.startswith("type ") else f"{imports[l]}.{f}"
+            for l, f in (x for x in out if isinstance(x, tuple)) if l in imports}
     return out
 
 

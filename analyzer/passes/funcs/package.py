@@ -12,13 +12,13 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ...context import Context, Package, Pass, SourceFile
-from ...parsing import inner, specs
+from ...parsing import captures, inner, kind_query, specs
 from ..decls import PackageDecls, package_decls
 from ..types import sizer
 from .analysis import _FuncAnalysis
-from .fields import F_ARGUMENTS, F_BODY, F_FUNCTION, F_NAME, F_PATH, F_TYPE, F_VALUE
+from .fields import F_ARGUMENTS, F_BODY, F_FUNCTION, F_NAME, F_PACKAGE, F_PATH, F_TYPE, F_VALUE
 from .model import BASIC_KINDS, INTERFACE_NAMES, PackageFuncs, Step, Summary, Verdict
-from .stdlib import _stdlib_ifaces
+from .stdlib import _stdlib_ifaces, stdlib_types
 from .syntax import _op
 
 
@@ -165,11 +165,38 @@ class _PackageState:
                                            [Step("package-level initialiser", v)], "composite"))
                     elif v.type == "call_expression" and not self._is_conversion(v, f) and not _literal_args(v):
                         calls.append((spec, v))
+        out.extend(self.type_instantiations(f))
         if calls:
             try:
                 out.extend(_FuncAnalysis(self, f.tree.root_node, f, "init").run_init(calls))
             except RecursionError:
                 pass
+        return out
+
+    def type_instantiations(self, f: SourceFile) -> list[Verdict]:
+        """The verdicts the compiler places in another package's files because this file names a type
+        (sync.Map): reported once per file, at the type's first mention."""
+        table = stdlib_types()
+        if not table:
+            return []
+        found = captures(kind_query("qualified_type"), f.tree.root_node).get("qualified_type", [])
+        out: list[Verdict] = []
+        done: set[str] = set()
+        imports = self.file_imports(f)
+        for node in sorted(found, key=lambda n: n.start_byte):
+            pkg, name = node.child_by_field_id(F_PACKAGE), node.child_by_field_id(F_NAME)
+            if pkg is None or name is None:
+                continue
+            key = f"{imports.get(f.text(pkg), f.text(pkg))}.{f.text(name)}"
+            entry = table.get(key)
+            if entry is None or key in done:
+                continue
+            done.add(key)
+            short = key.rsplit("/", 1)[-1]
+            for rel, line, col, kind, text in entry["outside"]:
+                why = f"in the code {short} needs, which the compiler builds into this package ({rel}:{line}:{col})"
+                out.append(Verdict("moved" if kind == "moved" else "site", text, node, f, "init", why, [Step(why, node)],
+                                   "" if kind == "moved" else "instantiated", at=(rel, line, col)))
         return out
 
     def _is_conversion(self, call: Node, f: SourceFile) -> bool:

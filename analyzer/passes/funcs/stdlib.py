@@ -23,6 +23,12 @@ def stdlib_facts() -> dict[str, dict]:
     return _stdlib_data()["funcs"]
 
 
+def stdlib_types() -> dict[str, dict]:
+    """Standard-library types whose use makes the compiler build code of another package into this one
+    (naming sync.Map instantiates internal/sync.HashTrieMap's methods here): their "outside" verdicts."""
+    return _stdlib_data().get("types", {})
+
+
 _TABLE_FACTS: dict[tuple[str, bool], tuple] = {}
 
 
