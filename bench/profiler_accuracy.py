@@ -11,6 +11,12 @@ Per benchmark of tests/testdata/profiler/allocs:
             (concurrent) runs, which the model does not predict (reported as measured)
 Per configuration of tests/testdata/profiler/stacks: morestack and copy bytes, gdb
 (runtime.copystack) vs the stack model.
+
+    python bench/profiler_accuracy.py --gc-attribution 15 [--json]
+
+GC-cycle attribution on tests/testdata/profiler/calls, N recordings: per cycle, the function the
+replayed call-order trace (`--calls`) charges vs the uninstrumented STW run's GC-start stack (gdb),
+with init_marked from the memory profile (as `goperf profile run --calls`) and without it (0).
 """
 
 from __future__ import annotations
@@ -90,12 +96,52 @@ def stack_rows() -> list[dict]:
     return rows
 
 
+def gc_attribution(n: int) -> dict:
+    from collections import Counter
+    from gdb_oracle import gc_starts
+    from goperf.profiler import pprof, record
+    from goperf.profiler import schema as S
+    from goperf.profiler.replay import ReplayConfig, replay
+    pkg, ip, godebug = TESTDATA / "calls", "example.com/calls.", "adaptivestackstart=0,gcstoptheworld=1"
+    runs, agree, agree0, total = [], 0, 0, 0
+    for _ in range(n):
+        with tempfile.TemporaryDirectory() as d:
+            r = record.run(str(pkg), env={"GODEBUG": godebug}, workdir=Path(d) / "plain")
+            cr = record.run_calls(str(pkg), env={"GODEBUG": godebug}, workdir=Path(d) / "instr")
+            prof = pprof.load(r.memprofile)
+            t, _ = record.trace_from_calls(cr, meta=record.run_meta(r), prof=prof)
+            rt = Counter(f for f, _, _ in gc_starts(r.binary, ["-test.run", "."], ip, "asyncpreemptoff=1," + godebug,
+                                                    cwd=pkg))
+            row = {"numgc": r.gc_auto, "runtime": dict(rt), "init_marked": t.meta["init_marked"]}
+            for key, im in (("replay", None), ("replay_init_marked_0", 0)):
+                res = replay(t, ReplayConfig(adaptive_stack=False, init_marked=im))
+                row[key] = {str(nm): int(res.out[i, S.O_GC_CYCLES]) for i, nm in enumerate(res.funcs.name)
+                            if res.out[i, S.O_GC_CYCLES]}
+            agree += sum(min(row["replay"].get(f, 0), c) for f, c in rt.items())
+            agree0 += sum(min(row["replay_init_marked_0"].get(f, 0), c) for f, c in rt.items())
+            total += sum(rt.values())
+            runs.append(row)
+    return {"runs": runs, "cycles": total, "agree": agree, "agree_init_marked_0": agree0}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ops", type=int, default=2000)
     ap.add_argument("--default-runs", type=int, default=3)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--gc-attribution", type=int, default=0, metavar="N",
+                    help="only the GC-cycle attribution check, over N recordings")
     a = ap.parse_args()
+    if a.gc_attribution:
+        g = gc_attribution(a.gc_attribution)
+        if a.json:
+            print(json.dumps(g, indent=2))
+        else:
+            for r in g["runs"]:
+                print(r)
+            print(f"cycles charged as the runtime charges them: {g['agree']}/{g['cycles']} "
+                  f"(init_marked 0: {g['agree_init_marked_0']}/{g['cycles']})")
+        return 0
     allocs, stacks = alloc_rows(a.ops, a.default_runs), stack_rows()
     if a.json:
         print(json.dumps({"allocs": allocs, "stacks": stacks}, indent=2))

