@@ -42,7 +42,6 @@ BLOCK = 4096       # events per block (columns of the caller's `scratch`)
 def class_table(to_class8, to_class128):
     """One lookup for every small size: class of ceil(size/8) for size <= 32768 (4097 entries),
     so the kernel needs no `<= 1024` branch (sizes are unpredictable in real traces)."""
-    import numpy as np
     out = np.zeros(32768 // 8 + 1, np.int64)
     for q in range(out.shape[0]):
         s = q * 8
@@ -52,13 +51,11 @@ def class_table(to_class8, to_class128):
 
 def scratch_lists(block=BLOCK):
     """The caller-owned index lists of `event_run` (allocator events, stack events)."""
-    import numpy as np
     return np.zeros((2, block), np.int64)
 
 
 def tiny_mask_table():
     """Alignment mask of a tiny object of each size 0..15: 7 if size%8==0, 3 if %4, 1 if %2, else 0."""
-    import numpy as np
     return np.array([7 if s % 8 == 0 else 3 if s % 4 == 0 else 1 if s % 2 == 0 else 0 for s in range(16)],
                     np.int64)
 
@@ -95,17 +92,17 @@ def event_run(kind, func, size, goroutine, flags, start, end, base, st, span_fre
     while pos < end:
         lim = pos + blk if pos + blk < end else end
         # 1. list the allocator and the stack events of the block (no branch on the kind)
-        na = 0
-        ns_ = 0
+        nheap = 0
+        nstk = 0
         for i0 in range(pos, lim):
             k = np.int64(kind[uint64(i0)])
-            heap_ix[uint64(na)] = i0
-            stack_ix[uint64(ns_)] = i0
-            na += (k == EV_ALLOC) | (k >= EV_GC)
-            ns_ += (k >= EV_ENTER) & (k <= EV_GO_END)
+            heap_ix[uint64(nheap)] = i0
+            stack_ix[uint64(nstk)] = i0
+            nheap += (k == EV_ALLOC) | (k >= EV_GC)
+            nstk += (k >= EV_ENTER) & (k <= EV_GO_END)
         # 2. allocator, up to the event that starts a GC
         gstop = lim
-        for j in range(na):
+        for j in range(nheap):
             i0 = heap_ix[uint64(j)]
             i = uint64(i0)
             k = kind[i]
@@ -167,7 +164,7 @@ def event_run(kind, func, size, goroutine, flags, start, end, base, st, span_fre
                         span_free[sc2] = 0
                 tiny_off = -1
         # 3. stacks, up to that event
-        for j in range(ns_):
+        for j in range(nstk):
             i0 = stack_ix[uint64(j)]
             if i0 >= gstop:
                 break
