@@ -281,6 +281,12 @@ def harvest_generics(go: str, table: dict[str, dict]) -> dict[str, dict]:
             facts = function_facts(fn, Path(rel).name, by_pos, source)
             if facts["inline"] is None and all(p == [None, None] for p in facts["params"]):
                 continue  # never instantiated in the harvested builds
+            if all(p == [None, None] for p in facts["params"]):
+                # inlined everywhere, so the compiler never printed its parameters' leaks: goperf's own
+                # syntax analysis of the generic body (atomic.Pointer[T].Store leaks val, as StorePointer does)
+                own = own_summaries(pkg, go).get(f"{recv}.{name}" if recv else name)
+                if own is not None and len(own.params) == len(facts["params"]):
+                    facts["params"] = [list(p) for p in own.params]
             # what it moves once inlined, from its inlined calls (its out-of-line body's flows say "to the
             # result" for variables a caller's inlined copy keeps on the stack): "heap" if at every call
             counts = inlined_moves.get(f"{pkg.rsplit('/', 1)[-1]}.{f'(*{recv}).' if recv else ''}{name}", {})
@@ -322,6 +328,23 @@ def harvest_generics(go: str, table: dict[str, dict]) -> dict[str, dict]:
     print(f"generic functions: {generic}; functions with outside verdicts: {len(outside) - len(types)}; "
           f"types: {len(types)}", file=sys.stderr)
     return types
+
+
+_OWN: dict[str, dict] = {}
+
+
+def own_summaries(pkg: str, go: str) -> dict:
+    """goperf's syntax-mode summaries of a standard-library package (by "Func" / "Recv.Method")."""
+    if pkg not in _OWN:
+        from escape_accuracy import compiled_files
+
+        from goperf.analyzer.context import Package, SourceFile
+        from goperf.analyzer.passes.funcs import package_funcs
+
+        folder = goroot(go) / "src" / pkg
+        files = [SourceFile.parse(str(p), p.read_bytes()) for p in compiled_files(folder, go)]
+        _OWN[pkg] = package_funcs(Package(files)).by_key
+    return _OWN[pkg]
 
 
 def direct_imports(pkg: str, go: str) -> set[str]:

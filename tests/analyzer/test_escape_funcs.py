@@ -114,3 +114,16 @@ def test_generic_callees_and_package_initialisers():
                for v in verdicts if v.at is not None)
     table = stdlib_facts()
     assert table["sync.OnceValue"]["inline"] is not None and table["sync.OnceValue"]["moved"] == [["sync.d", "heap"]]
+
+
+def test_assembly_functions_leak_pointer_parameters_unless_noescape():
+    src = b"""package p
+
+func store(p *int, n int)
+
+//go:noescape
+func load(p *int) int
+"""
+    f = package_funcs(Package([SourceFile.parse("p.go", src)])).by_key
+    assert f["store"].params == [(0, None), (None, None)] and f["store"].inline_cost is None
+    assert f["load"].params == [(None, None)] and f["load"].inline_cost is None

@@ -18,8 +18,9 @@ from .calls import _Calls
 from .expressions import _Expressions
 from .fields import F_BODY, F_PARAMETERS, F_RECEIVER, F_RESULT, F_TYPE
 from .kinds import _Kinds
-from .model import Flows, Loc, Step, Summary, Verdict
+from .model import POINTER_SHAPED, Flows, Loc, Step, Summary, Verdict
 from .statements import _Statements
+from .syntax import _has_pragma
 from .verdicts import _Verdicts
 
 if TYPE_CHECKING:
@@ -204,6 +205,14 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         body = fn.child_by_field_id(F_BODY)
         if body is not None:
             self.block(body)
+        elif fn.type == "function_declaration":
+            self.not_inlinable = True  # no body to inline
+        if body is None and fn.type == "function_declaration" and not _has_pragma(fn, f, "//go:noescape"):
+            # an assembly function: the compiler assumes its pointer parameters leak (escape.go paramTag)
+            for loc in params:
+                if loc is not None and (loc.tkind in POINTER_SHAPED or loc.tkind in ("slice", "string")
+                                        or loc.tname == "unsafe.Pointer"):
+                    self.to_heap([(loc, 0, [])], "passed to an assembly function (no body, no //go:noescape)", fn)
         self.finish_closures()
         self.solve()
         return self.summarize(params, names, variadic, iface_params, ptr_recv)

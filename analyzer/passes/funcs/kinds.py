@@ -246,8 +246,8 @@ class _Kinds:
             if field is None:
                 return None
             t, f = field
-            while t is not None and t.type in ("pointer_type", "parenthesized_type"):
-                t = t.named_children[0]
+            while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type"):
+                t = t.child_by_field_id(F_TYPE) if t.type == "generic_type" else t.named_children[0]  # Pointer[T]: Pointer
             if t is None:
                 return None
             if t.type == "type_identifier":
