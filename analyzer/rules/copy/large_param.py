@@ -77,6 +77,12 @@ from ...rule import Rule
 INTERFACE_PARAMS = {("Handle", "slog.Record")}
 
 
+# Type nodes whose underlying type can be a struct, an array or a qualified type (the only shapes
+# checked below): any other type literal is its own underlying type.
+MAY_BE_LARGE = ("type_identifier", "parenthesized_type", "parenthesized_expression", "struct_type", "array_type",
+                "qualified_type")
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     threshold = ctx.config.threshold("large-param")
     funcs = ctx.nodes("function_declaration") + ctx.nodes("method_declaration")
@@ -90,9 +96,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             for param in plist.named_children:
                 if param.type != "parameter_declaration":
                     continue
-                names = [n for n in param.children_by_field_name("name") if ctx.text(n) != "_"]
                 type_node = param.child_by_field_name("type")
-                if not names or type_node is None:
+                if type_node is None or type_node.type not in MAY_BE_LARGE:
+                    continue  # pointers, slices, maps, funcs, interfaces, chans, generics: a word or three
+                names = [n for n in param.children_by_field_name("name") if ctx.text(n) != "_"]
+                if not names:
                     continue
                 shape = underlying(ctx.package, TypeRef(type_node, ctx.file))
                 if shape is None or shape.wrap or shape.node.type not in ("struct_type", "array_type", "qualified_type"):

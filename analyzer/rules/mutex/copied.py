@@ -81,6 +81,7 @@ STD_HOLDERS = {
     ("testing", "T"): "sync.RWMutex", ("testing", "B"): "sync.RWMutex",
 }
 IGNORED_BUILTINS = ("len", "cap", "new", "make")
+COPIES = ("identifier", "selector_expression", "index_expression", "unary_expression")  # what of_value may accept
 UNSAFE_SIZES = ("Sizeof", "Offsetof", "Alignof")
 
 
@@ -127,9 +128,12 @@ def _check(ctx: Context, locks: "LockTypes") -> Iterator[Finding]:
     for call in locks.nodes("call_expression"):
         fn = call.child_by_field_name("function")
         args = call.child_by_field_name("arguments")
-        if fn is None or args is None or _ignored_call(ctx, fn):
+        if fn is None or args is None:
             continue
-        for a in args.named_children:
+        values = [a for a in args.named_children if inner(a).type in COPIES]
+        if not values or _ignored_call(ctx, fn):
+            continue
+        for a in values:
             path = locks.of_value(a)
             if path:
                 yield ctx.finding(RULE, a, f"call of {_short(ctx.text(fn))} copies lock value: {path}")
