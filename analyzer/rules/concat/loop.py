@@ -115,13 +115,16 @@ def _reassigned(ctx: Context, loop: LoopInfo, name: str) -> bool:
 
 def _concat(ctx: Context, stmt: Node) -> tuple[Node, list[Node]] | None:
     """(s, [x...]) for `s += x` or `s = s + x + ...`."""
+    operator = stmt.child_by_field_name("operator")
+    if operator is None or operator.type not in ("+=", "="):
+        return None  # (a token's text is its kind, or empty if missing: checked below)
     left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
     if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
         return None
     target, value = left.named_children[0], right.named_children[0]
     if target.type != "identifier" or ctx.text(target) == "_":
         return None
-    op = ctx.text(stmt.child_by_field_name("operator"))
+    op = ctx.text(operator)
     if op == "+=":
         return target, [value]
     if op != "=":

@@ -94,13 +94,14 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _fill_target(ctx: Context, stmt: Node) -> tuple[Node, Node] | None:
     """(map identifier, key) of `m[k] = v`."""
-    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
-    if ctx.text(stmt.child_by_field_name("operator")) != "=" or left is None or right is None:
-        return None
-    if left.named_child_count != 1 or right.named_child_count != 1:
+    left = stmt.child_by_field_name("left")
+    if left is None or left.named_child_count != 1:
         return None
     target = inner(left.named_children[0])
     if target.type != "index_expression":
+        return None
+    right = stmt.child_by_field_name("right")
+    if ctx.text(stmt.child_by_field_name("operator")) != "=" or right is None or right.named_child_count != 1:
         return None
     operand, key = target.child_by_field_name("operand"), target.child_by_field_name("index")
     if operand is None or key is None or operand.type != "identifier":
