@@ -4,7 +4,9 @@
 with the `profileReport` setting): `{"functions": [{"function": "import/path.(*T).Method",
 "heap_bytes", "objects", "gc_cycles", "morestack", "stack_copy_bytes", ...}], "totals": {...},
 "meta": {...}}`. The report is re-read when its mtime changes; a missing or broken report
-means lenses fall back to the static estimates of the findings.
+means lenses fall back to the static estimates of the findings. `goperf profile run` adds a
+`benchmarks` section (per benchmark: `ops`, `functions`, `totals`, `meta`) beside the whole-run
+figures; lenses read the whole-run `functions` only.
 """
 
 from __future__ import annotations
