@@ -146,18 +146,38 @@ def field(pkg: Package, ref: TypeRef | None, name: str) -> TypeRef | None:
     u = underlying(pkg, base)
     if u is None or u.wrap or u.node.type != "struct_type":
         return None
-    embedded = []
+    found, complete = _fields(pkg, u)
+    hit = found.get(name)
+    if hit is None and not complete:
+        raise AttributeError("embedded field without a type")  # as reading the broken field would
+    return hit
+
+
+def _fields(pkg: Package, u: TypeRef) -> tuple[dict[str, TypeRef], bool]:
+    """A struct type's fields by name, the first declaration of a name winning (embedded ones by
+    their type's name), read once per struct; and False if a broken embedded field (no type)
+    stopped the reading there."""
+    cache = pkg.result("exprtypes.fields", lambda p: {})
+    key = (id(u.file.source), u.node.start_byte, u.node.end_byte)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is u.file.source:
+        return hit[1], hit[2]
+    found: dict[str, TypeRef] = {}
+    complete = True
     for f in struct_fields(u.node):
         names = f.children_by_field_name("name")
         t = f.child_by_field_name("type")
         if not names:
-            embedded.append(f)
+            if t is None:
+                complete = False
+                break
             emb_name = u.file.text(t.child_by_field_name("name") if t.type == "qualified_type" else t)
-            if emb_name == name:
-                return TypeRef(t, u.file, ("ptr",) if any(c.type == "*" for c in f.children) else ())
-        elif any(u.file.text(n) == name for n in names):
-            return TypeRef(t, u.file)
-    return None
+            found.setdefault(emb_name, TypeRef(t, u.file, ("ptr",) if any(c.type == "*" for c in f.children) else ()))
+        else:
+            for n in names:
+                found.setdefault(u.file.text(n), TypeRef(t, u.file))
+    cache[key] = (u.file.source, found, complete)  # holding the source keeps its id from being reused
+    return found, complete
 
 
 def type_of(pkg: Package, file: SourceFile, expr: Node, depth: int = 0) -> TypeRef | None:
