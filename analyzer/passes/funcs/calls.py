@@ -104,7 +104,9 @@ class _Calls:
                 path = self.imports.get(self.name(operand))
                 if path is not None:
                     return stdlib_facts().get(f"{path}.{method}"), None, f"{path}.{method}"
-                return None, None, ""
+                if self.name(operand) not in self.st.decls.values:
+                    return None, None, ""
+                # a method of a package-level variable: `std.SetPrefix(prefix)`
             tname = self.static_type(operand)
             if tname is not None:
                 if "." in tname:

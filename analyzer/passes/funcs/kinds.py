@@ -240,7 +240,7 @@ class _Kinds:
         operand = inner(operand)
         if operand.type == "identifier":
             loc = self.lookup(self.name(operand))
-            return loc.tname if loc is not None else None
+            return loc.tname if loc is not None else self.st.package_var_tname(self.name(operand))
         if operand.type == "selector_expression":
             field = self.field_type(operand)
             if field is None:

@@ -16,7 +16,7 @@ from ...parsing import captures, inner, kind_query, specs
 from ..decls import PackageDecls, package_decls
 from ..types import sizer
 from .analysis import _FuncAnalysis
-from .fields import F_ARGUMENTS, F_BODY, F_FUNCTION, F_NAME, F_PACKAGE, F_PATH, F_TYPE, F_VALUE
+from .fields import F_ARGUMENTS, F_BODY, F_FUNCTION, F_NAME, F_OPERAND, F_PACKAGE, F_PATH, F_RESULT, F_TYPE, F_VALUE
 from .model import BASIC_KINDS, INTERFACE_NAMES, PackageFuncs, Step, Summary, Verdict
 from .stdlib import _stdlib_ifaces, stdlib_types
 from .syntax import _op
@@ -57,6 +57,7 @@ class _PackageState:
         self.in_progress: set[str] = set()
         self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
         self._var_kinds: dict[str, str | None] = {}
+        self._var_tnames: dict[str, str | None] = {}
         self.iface_types = {name for name, t in decls.types.items() if inner(t.type_node).type == "interface_type"}
         self.field_types: dict[tuple[str, str], tuple[Node, SourceFile] | None] = {}  # (type, field) -> declared type
 
@@ -142,6 +143,43 @@ class _PackageState:
                             args.named_children[0].type)
         self._var_kinds[name] = kind
         return kind
+
+    def package_var_tname(self, name: str) -> str | None:
+        """The named type of a package-level variable (`var std = New(...)`, `var x T`, `var p = &T{}`),
+        as static_type names types: "T" for the package's own, "path.T" for another package's."""
+        if name in self._var_tnames:
+            return self._var_tnames[name]
+        self._var_tnames[name] = None
+        d = self.decls.values.get(name)
+        t = f = None
+        if d is not None and d.kind in ("var", "package-var"):
+            f = self.decls.value_files[name]
+            if d.type_node is not None:
+                t = d.type_node
+            elif d.value_node is not None:
+                v = inner(d.value_node)
+                if v.type == "unary_expression" and _op(v) == "&":
+                    v = inner(v.child_by_field_id(F_OPERAND))
+                if v.type == "composite_literal":
+                    t = v.child_by_field_id(F_TYPE)
+                elif v.type == "call_expression":
+                    fn = inner(v.child_by_field_id(F_FUNCTION))
+                    found = self.decls.funcs.get(f.text(fn)) if fn.type == "identifier" else None
+                    res = found[0].child_by_field_id(F_RESULT) if found is not None else None
+                    if res is not None and res.type == "parameter_list":
+                        res = res.named_children[0].child_by_field_id(F_TYPE) if res.named_child_count == 1 else None
+                    if res is not None:
+                        t, f = res, found[1]
+        while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type"):
+            t = t.child_by_field_id(F_TYPE) if t.type == "generic_type" else t.named_children[0]
+        tname = None
+        if t is not None and t.type == "type_identifier" and f.text(t) in self.decls.types:
+            tname = f.text(t)
+        elif t is not None and t.type == "qualified_type":
+            pkg, _, typ = f.text(t).partition(".")
+            tname = f"{self.file_imports(f).get(pkg, pkg)}.{typ}"
+        self._var_tnames[name] = tname
+        return tname
 
     def package_level(self, f: SourceFile) -> list[Verdict]:
         """Package-level `var x = ...` initialisers: map literals are built at init on the heap, and calls
