@@ -128,7 +128,8 @@ def test_recorded_saving_vs_benchmem(tmp_path, go, capsys):
         linked_b = sum(r["heap_bytes_saved"] for r in fs["fixes"])
         linked_o = sum(r["slots_saved"] for r in fs["fixes"])
         assert abs(linked_b - real_b) <= max(64, 0.02 * abs(real_b)), b
-        assert abs(fs["unlinked"]["heap_bytes_saved"]) <= 64, b
+        # GC-time runtime allocations land on whatever user frame is running (≈1.6 KB/op in ValidSKUs)
+        assert abs(fs["unlinked"]["heap_bytes_saved"]) <= max(64, 0.02 * abs(real_b)), b
         top = max(fs["fixes"], key=lambda r: r["heap_bytes_saved"])
         assert top["rule"] == owner[b] and top["sites_before"], b
         if b != "ValidSKUs":
