@@ -215,12 +215,14 @@ class _PackageState:
         """The verdicts the compiler places in another package's files because this file names a type
         (sync.Map): reported once per file, at the type's first mention."""
         table = stdlib_types()
-        if not table:
+        imports = self.file_imports(f)
+        # only files that mention such a type (`sync.Map`) pay for the query
+        if not any(f"{local}.{key.rsplit('.', 1)[1]}".encode() in f.source for local, path in imports.items()
+                   for key in _types_by_package(table).get(path, ())):
             return []
         found = captures(kind_query("qualified_type"), f.tree.root_node).get("qualified_type", [])
         out: list[Verdict] = []
         done: set[str] = set()
-        imports = self.file_imports(f)
         for node in sorted(found, key=lambda n: n.start_byte):
             pkg, name = node.child_by_field_id(F_PACKAGE), node.child_by_field_id(F_NAME)
             if pkg is None or name is None:
@@ -244,6 +246,18 @@ class _PackageState:
             return True  # []byte(...), (*T)(...), func literals called in place are rare at package level
         name = f.text(fn)
         return name in BASIC_KINDS or name in self.decls.types
+
+
+_BY_PACKAGE: list = [None, {}]  # (the table it was built from, import path -> its type keys)
+
+
+def _types_by_package(table: dict) -> dict[str, list[str]]:
+    if _BY_PACKAGE[0] is not table:
+        out: dict[str, list[str]] = {}
+        for key in table:
+            out.setdefault(key.rsplit(".", 1)[0], []).append(key)
+        _BY_PACKAGE[:] = [table, out]
+    return _BY_PACKAGE[1]
 
 
 def _literal_args(call: Node) -> bool:
