@@ -310,7 +310,8 @@ def static_lens_title(findings: Sequence[Finding]) -> str:
     return f"goperf: ≈ {figures} (static estimate, {count})"
 
 
-def profile_lens_title(row: dict, totals: dict, age: str | None, findings: int) -> str:
+def profile_lens_title(row: dict, totals: dict, age: str | None, findings: int, benchmark: str | None = None) -> str:
+    """Per-op figures when the row knows its calls or ops (`in BenchmarkX` for a benchmark's row)."""
     calls = row.get("calls") or row.get("ops") or 0
     heap, objects = row.get("heap_bytes", 0), row.get("objects", 0)
     if calls:
@@ -325,6 +326,8 @@ def profile_lens_title(row: dict, totals: dict, age: str | None, findings: int) 
     if row.get("stack_copy_bytes"):
         figures.append(f"stack copy {human_bytes(row['stack_copy_bytes'])}")
     tail = f"profile, {age}" if age else "profile"
+    if benchmark:
+        tail = f"{benchmark}, {tail}"
     return f"goperf: {' · '.join(figures)} ({tail}; {findings} finding{'s' if findings != 1 else ''})"
 
 

@@ -6,7 +6,8 @@ with the `profileReport` setting): `{"functions": [{"function": "import/path.(*T
 "meta": {...}}`. The report is re-read when its mtime changes; a missing or broken report
 means lenses fall back to the static estimates of the findings. `goperf profile run` adds a
 `benchmarks` section (per benchmark: `ops`, `functions`, `totals`, `meta`) beside the whole-run
-figures; lenses read the whole-run `functions` only.
+figures; a lens shows a function's per-op figures from the benchmark it allocates most in, as
+`-benchmem` would, and the whole-run figures when no benchmark names it.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ import logging
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Benchmark:
+    name: str
+    by_name: dict[str, list[dict]]
+    totals: dict
 
 
 @dataclass
@@ -28,16 +36,16 @@ class Report:
     by_name: dict[str, list[dict]]  # "T.Method" / "Func" → rows (several packages may share a name)
     totals: dict
     meta: dict
+    benchmarks: list[Benchmark] = field(default_factory=list)
 
     def lookup(self, function: str, package: str | None) -> dict | None:
-        rows = self.by_name.get(normalize(function))
-        if not rows:
-            return None
-        if package:
-            for row in rows:
-                if row.get("_package") == package:
-                    return row
-        return rows[0] if len(rows) == 1 or not package else None
+        return _pick(self.by_name, function, package)
+
+    def lookup_benchmark(self, function: str, package: str | None) -> tuple[Benchmark, dict] | None:
+        """The benchmark in which `function` allocates the most bytes per op, with its row."""
+        found = [(b, row) for b in self.benchmarks if (row := _pick(b.by_name, function, package)) is not None]
+        per_op = lambda br: br[1].get("heap_bytes", 0) / (br[1].get("ops") or 1)  # noqa: E731
+        return max(found, key=per_op, default=None)
 
     def age(self) -> float:
         created = self.meta.get("created") or self.meta.get("time")
@@ -54,6 +62,28 @@ def normalize(name: str) -> str:
     name = _GENERIC.sub("", name)
     tail = name.rsplit("/", 1)[-1]
     return tail.replace("(*", "").replace("(", "").replace(")", "").replace("*", "")
+
+
+def _pick(by_name: dict[str, list[dict]], function: str, package: str | None) -> dict | None:
+    rows = by_name.get(normalize(function))
+    if not rows:
+        return None
+    if package:
+        for row in rows:
+            if row.get("_package") == package:
+                return row
+    return rows[0] if len(rows) == 1 or not package else None
+
+
+def _index(rows) -> dict[str, list[dict]]:
+    """Rows by normalized function name, each tagged with its package's last path element."""
+    by_name: dict[str, list[dict]] = {}
+    for row in rows if isinstance(rows, list) else ():
+        if not isinstance(row, dict) or not isinstance(row.get("function"), str):
+            continue
+        pkg, name = _split(row["function"])
+        by_name.setdefault(name, []).append({**row, "_package": pkg})
+    return by_name
 
 
 def _split(function: str) -> tuple[str | None, str]:
@@ -82,13 +112,11 @@ class Reports:
         try:
             with open(path, "rb") as fh:
                 data = json.load(fh)
-            by_name: dict[str, list[dict]] = {}
-            for row in data.get("functions", []):
-                if not isinstance(row, dict) or not isinstance(row.get("function"), str):
-                    continue
-                pkg, name = _split(row["function"])
-                by_name.setdefault(name, []).append({**row, "_package": pkg})
-            report = Report(path, mtime, by_name, data.get("totals") or {}, data.get("meta") or {})
+            benches = data.get("benchmarks") or {}
+            report = Report(path, mtime, _index(data.get("functions", [])), data.get("totals") or {},
+                            data.get("meta") or {},
+                            [Benchmark(name, _index(b.get("functions")), b.get("totals") or {})
+                             for name, b in benches.items() if isinstance(b, dict)])
         except (OSError, ValueError, AttributeError, TypeError) as e:
             log.warning("goperf: cannot read profile report %s: %s", path, e)
         self._cache[path] = report

@@ -415,9 +415,14 @@ def _lens_title(ls: GoperfServer, result: Analysis, fn: features.FunctionFinding
         report_path = root / report_path
     report = ls.reports.load(str(report_path)) if report_path.is_absolute() else None
     if report is not None:
-        row = report.lookup(fn.name, features.package_name(result))
+        package, age = features.package_name(result), convert.age_text(report.age())
+        in_bench = report.lookup_benchmark(fn.name, package)
+        if in_bench is not None:
+            bench, row = in_bench
+            return convert.profile_lens_title(row, bench.totals, age, len(fn.findings), bench.name)
+        row = report.lookup(fn.name, package)
         if row is not None:
-            return convert.profile_lens_title(row, report.totals, convert.age_text(report.age()), len(fn.findings))
+            return convert.profile_lens_title(row, report.totals, age, len(fn.findings))
     return convert.static_lens_title(fn.findings)
 
 

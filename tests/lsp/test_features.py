@@ -122,6 +122,18 @@ async def test_code_lens_static_then_profile(client: LanguageClient, tmp_path):
     title = resolved.command.title
     assert "2.0 KiB/op" in title and "4 objects/op" in title and "GC share 25%" in title
     assert "morestack 2" in title and "2 min old" in title
+    # Per-benchmark sections (`profile run`): per op in the benchmark where it allocates most.
+    row = lambda n, b: {"function": "example.com/goperftest.rangeSlice", "heap_bytes": b, "objects": n,  # noqa: E731
+                        "gc_cycles": 1, "morestack": 0, "ops": 100}
+    report["benchmarks"] = {
+        "BenchmarkSmall": {"ops": 100, "functions": [row(100, 6400)], "totals": {"gc_cycles": 2}},
+        "BenchmarkLarge": {"ops": 100, "functions": [row(300, 102400)], "totals": {"gc_cycles": 4}},
+        "BenchmarkBroken": {"functions": "not a list"},
+    }
+    (tmp_path / "goperf-profile.json").write_text(json.dumps(report))
+    title = (await client.code_lens_resolve_async(by_line[line])).command.title
+    assert "1.0 KiB/op" in title and "3 objects/op" in title and "GC share 25%" in title, title
+    assert "BenchmarkLarge" in title, title
 
 
 async def test_configuration_change_relints(vsclient: LanguageClient, tmp_path):
