@@ -298,7 +298,32 @@ def _is_define(range_clause: Node) -> bool:
 
 
 def identifiers_in(node: Node, name: str, source: bytes) -> list[Node]:
-    """Identifier nodes spelling `name` inside `node` (field names of selectors excluded)."""
+    """Identifier nodes spelling `name` inside `node` (field names of selectors excluded), in order.
+
+    Found from where the name is spelled in `node`'s text, one descendant lookup per spelling:
+    a spelling right after a letter or underscore, or right before a letter, digit or underscore,
+    is inside a longer token (identifiers, keywords and numbers are lexed longest-first)."""
+    if not name or "\ufffd" in name:
+        return _identifiers_walk(node, name, source)
+    word = name.encode()
+    start, end, size = node.start_byte, node.end_byte, len(word)
+    out = []
+    i = source.find(word, start, end)
+    while i >= 0:
+        j = i + size
+        if (i == 0 or source[i - 1] not in _IDENT_START) and (j >= len(source) or source[j] not in _IDENT_PART):
+            n = node.descendant_for_byte_range(i, j)
+            if n is not None and n.type == "identifier" and n.start_byte == i and n.end_byte == j:
+                out.append(n)
+        i = source.find(word, i + 1, end)
+    return out
+
+
+_IDENT_START = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_IDENT_PART = _IDENT_START | frozenset(b"0123456789")
+
+
+def _identifiers_walk(node: Node, name: str, source: bytes) -> list[Node]:
     out = []
     stack = [node]
     while stack:
