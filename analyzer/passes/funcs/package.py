@@ -9,6 +9,8 @@ cannot. analyzer/incremental.py subclasses _PackageState to track those dependen
 
 from __future__ import annotations
 
+import gc
+
 from tree_sitter import Node
 
 from ...context import Context, Package, Pass, SourceFile
@@ -34,18 +36,26 @@ FUNCS = Pass("funcs", _run)
 
 
 def _analyze_package(pkg: Package) -> PackageFuncs:
-    decls = package_decls(pkg)
-    state = _PackageState(pkg, decls)
-    for key in decls.funcs:
-        state.summary(key)
-    by_file: dict[str, list[Verdict]] = {}
-    for s in state.done.values():
-        for v in s.verdicts:
-            by_file.setdefault(v.file.path, []).append(v)
-    for f in pkg.files:  # package-level var initialisers
-        for v in state.package_level(f):
-            by_file.setdefault(f.path, []).append(v)
-    return PackageFuncs(state.done, by_file)
+    # The pass allocates a dozen objects per syntax node, nearly all freed by reference counting as
+    # each function's analysis ends; the cyclic collector's scans of them were ~7% of its time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        decls = package_decls(pkg)
+        state = _PackageState(pkg, decls)
+        for key in decls.funcs:
+            state.summary(key)
+        by_file: dict[str, list[Verdict]] = {}
+        for s in state.done.values():
+            for v in s.verdicts:
+                by_file.setdefault(v.file.path, []).append(v)
+        for f in pkg.files:  # package-level var initialisers
+            for v in state.package_level(f):
+                by_file.setdefault(f.path, []).append(v)
+        return PackageFuncs(state.done, by_file)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _PackageState:
