@@ -68,6 +68,7 @@ from tree_sitter import Node
 from ...context import Context
 from ...model import Finding, FixAvailability, Severity
 from ...passes.exprtypes import TypeRef, underlying
+from ...passes.scopes import identifiers_in
 from ...passes.types import human_bytes, sizer
 from ...rule import Rule
 
@@ -125,13 +126,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _uses(ctx: Context, body: Node, name: str) -> list[Node]:
-    out, stack = [], [body]
-    while stack:
-        n = stack.pop()
-        if n.type == "identifier" and ctx.text(n) == name:
-            out.append(n)
-        stack.extend(n.named_children)
-    return out
+    return identifiers_in(body, name, ctx.source)
 
 
 def _written(ctx: Context, body: Node, name: str) -> bool:
