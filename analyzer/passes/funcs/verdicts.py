@@ -25,18 +25,20 @@ class _Verdicts:
             if loc.escaped is not None:
                 continue
             if loc in self.reach_heap and self.reach_heap[loc][0] < 0:
-                loc.escaped = ("heap", self.reach_heap[loc][1])
+                loc.escaped = ("heap", _steps(self.reach_heap[loc][1]))
             elif loc in self.reach_out and self.reach_out[loc][0] < 0:
-                loc.escaped = ("out", self.reach_out[loc][1])
+                loc.escaped = ("out", _steps(self.reach_out[loc][1]))
         # escaped locations are heap roots themselves: what their contents point to escapes too
         extra = [l for l in self.locs if l.escaped is not None and l.escaped[0] == "outlives"]
         for root in extra:
             for loc, (d, path) in self.walk(root).items():
                 if d < 0 and loc.escaped is None and loc is not root:
-                    loc.escaped = ("heap", path + root.escaped[1])
+                    loc.escaped = ("heap", _steps(path) + root.escaped[1])
 
-    def walk(self, root: Loc) -> dict[Loc, tuple[int, list[Step]]]:
-        best: dict[Loc, tuple[int, list[Step]]] = {root: (0, [])}
+    def walk(self, root: Loc) -> dict[Loc, tuple[int, tuple | None]]:
+        """The least dereference count at which each location reaches `root`, with the path as a chain
+        (why, node, rest) — turned into Steps only for the locations that escape."""
+        best: dict[Loc, tuple[int, tuple | None]] = {root: (0, None)}
         todo = [root]
         while todo:
             loc = todo.pop()
@@ -47,7 +49,7 @@ class _Verdicts:
                 nd = d + k
                 old = best.get(src)
                 if old is None or nd < old[0]:
-                    best[src] = (nd, [Step(why, node)] + path)
+                    best[src] = (nd, (why, node, path))
                     todo.append(src)
         return best
 
@@ -118,6 +120,14 @@ class _Verdicts:
             inline = None
         return Summary(self.key, self.fn, self.f, out_params, names, variadic, iface_params, ptr_recv, returns_local,
                        inline, result_sites, heap_sites, frame, self.recursive, verdicts, inline_moved)
+
+
+def _steps(chain: tuple | None) -> list[Step]:
+    out = []
+    while chain is not None:
+        why, node, chain = chain
+        out.append(Step(why, node))
+    return out
 
 
 def _reason(how: str, path: list[Step], f: SourceFile, moved: bool = False) -> str:
