@@ -104,10 +104,19 @@ def _depth(loop: Node) -> int:
     return depth
 
 
+# What each way out below spells: return, goto, break, labelled continue, panic, os.Exit, log.Fatal/Panic…
+EXIT_WORDS = (b"return", b"goto", b"break", b"continue", b"panic", b"Exit", b"Fatal", b"Panic")
+
+
 def exits_early(loop: Node) -> bool:
     """Whether anything in the body can leave this loop before its trip count runs out."""
     body = loop.child_by_field_name("body")
-    stack = list(body.named_children) if body else []
+    if body is None:
+        return False
+    text = body.text  # (None only for a tree parsed without its source)
+    if text is not None and not any(word in text for word in EXIT_WORDS):
+        return False
+    stack = list(body.named_children)
     while stack:
         n = stack.pop()
         if n.type in FUNCTION_KINDS:
