@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from typing import Iterator
 
 from tree_sitter import Node
@@ -215,7 +216,6 @@ class LockTypes:
         self.decls = package_decls(ctx.package)
         self._named: dict[str, str | None] = ctx.package.result("mutex.copied.named", lambda p: {})
         self._lock_spans: list[tuple[int, int]] | None = None
-        self._examined_starts: list[list[int]] | None = None
 
     def possible(self) -> bool:
         """Whether any value in this file can have a lock type: the package declares one,
@@ -233,10 +233,9 @@ class LockTypes:
         if not spans:
             return []
         nodes = self.ctx.nodes(kind)  # sorted by start byte, as the spans are
-        starts = [n.start_byte for n in nodes]
         out: list[Node] = []
         for start, end in spans:
-            out.extend(nodes[bisect_left(starts, start):bisect_left(starts, end)])
+            out.extend(nodes[bisect_left(nodes, start, key=_start_byte):bisect_left(nodes, end, key=_start_byte)])
         return out
 
     def may_involve(self, offset: int) -> bool:
@@ -282,12 +281,11 @@ class LockTypes:
             return True
         if top.type == "comment" or top.start_byte == top.end_byte:
             return False
-        if self._examined_starts is None:
-            self._examined_starts = [[n.start_byte for n in self.ctx.nodes(kind)] for kind in EXAMINED]
         start, end = top.start_byte, top.end_byte
-        for starts in self._examined_starts:
-            i = bisect_left(starts, start)
-            if i < len(starts) and starts[i] < end:
+        for kind in EXAMINED:
+            nodes = self.ctx.nodes(kind)  # sorted by start byte
+            i = bisect_left(nodes, start, key=_start_byte)
+            if i < len(nodes) and nodes[i].start_byte < end:
                 return True
         return False
 
@@ -433,6 +431,7 @@ RULE = Rule(
 )
 
 
+_start_byte = attrgetter("start_byte")
 WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # \\w of a bytes pattern
 _WORDS_ONLY = bytes(c if c in WORD_BYTES else 0x20 for c in range(256))  # translate table: the rest to spaces
 # The node kinds _check reads (through LockTypes.nodes).
