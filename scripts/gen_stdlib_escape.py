@@ -14,6 +14,9 @@ For every exported function and method (of an exported type) the table records:
   the call site once inlined: "heap" (escape whatever the caller does) or "result" (escape
   only if the caller lets the result escape);
 - "seq": the first result is a function (`iter.Seq[T]`): `for x := range f()` runs a closure;
+- "results": the kind of each result as syntax names kinds ("interface", "pointer", "slice", "map",
+  "chan", "func", "string", "int", "float", "bool", or null when it is another named type), so that
+  `w := base64.NewEncoder(...)` is known to hold an interface (no allocation converting it again);
 - "moved": when inlinable, its parameters and locals the compiler moves to the heap, as
   `[name, "heap" | "result"]`: once inlined, the compiler moves the caller's copies and reports
   them at the call ("moved to heap: fmt.str" at the "(" of `fmt.Sscan(...)`).
@@ -69,6 +72,9 @@ def main() -> None:
     go = go_path(args.go)
     if args.generics_only:
         data = json.loads(Path(args.out).read_text())
+        PACKAGES[:] = data["packages"]
+        collect_interfaces(go)
+        add_result_kinds(go, data["funcs"])
         data["types"] = harvest_generics(go, data["funcs"])
         Path(args.out).write_text(json.dumps(data, indent=0, sort_keys=False) + "\n")
         return
@@ -175,8 +181,65 @@ def function_facts(fn, fname: str, by_pos, source: bytes) -> dict:
         res = res.named_children[0].child_by_field_name("type")
     res_text = source[res.start_byte:res.end_byte].decode() if res is not None else ""
     seq = res_text.startswith(("iter.Seq", "func(", "Seq[", "Seq2["))  # ranging over the result runs a closure
+    results = result_kinds(fn, source)
     return {"params": params, "variadic": variadic, "iface": iface, "ptr_recv": ptr_recv, "inline": inline,
-            "sites": sorted(sites), **({"moved": sorted(moved)} if moved else {}), **({"seq": True} if seq else {})}
+            "sites": sorted(sites), **({"moved": sorted(moved)} if moved else {}), **({"seq": True} if seq else {}),
+            **({"results": results} if any(results) else {})}
+
+
+_BASIC = {**{t: "int" for t in ("int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
+                                "uint64", "uintptr", "byte", "rune")},
+          "float32": "float", "float64": "float", "string": "string", "bool": "bool", "error": "interface",
+          "any": "interface"}
+_LITERAL_KINDS = {"pointer_type": "pointer", "slice_type": "slice", "map_type": "map", "channel_type": "chan",
+                  "function_type": "func", "interface_type": "interface"}
+
+
+def add_result_kinds(go: str, table: dict[str, dict]) -> None:
+    """Set "results" on the table's entries from their declarations (for --generics-only, which keeps
+    the rest of an existing table)."""
+    for pkg in sorted({k.split(".", 1)[0] if "/" not in k else k.rsplit("/", 1)[0] + "/" + k.rsplit("/", 1)[1].split(".", 1)[0]
+                       for k in table}):
+        CURRENT[0] = pkg.rsplit("/", 1)[-1]
+        for path in sorted((goroot(go) / "src" / pkg).glob("*.go")):
+            if path.name.endswith("_test.go"):
+                continue
+            source = path.read_bytes()
+            for fn in parse(source).root_node.named_children:
+                if fn.type not in ("function_declaration", "method_declaration") or fn.child_by_field_name("body") is None:
+                    continue
+                name = source[fn.child_by_field_name("name").start_byte:fn.child_by_field_name("name").end_byte].decode()
+                recv = receiver_type_name(fn, source) if fn.type == "method_declaration" else None
+                entry = table.get(f"{pkg}.{recv}.{name}" if recv else f"{pkg}.{name}")
+                if entry is not None:
+                    entry.pop("results", None)
+                    results = result_kinds(fn, source)
+                    if any(results):
+                        entry["results"] = results
+
+
+def result_kinds(fn, source: bytes) -> list:
+    """The kind of each declared result (see "results" above)."""
+    res = fn.child_by_field_name("result")
+    if res is None:
+        return []
+    types = []
+    if res.type == "parameter_list":
+        for decl in res.named_children:
+            t = decl.child_by_field_name("type")
+            types.extend([t] * max(1, len(decl.children_by_field_name("name"))))
+    else:
+        types.append(res)
+    out = []
+    for t in types:
+        text = source[t.start_byte:t.end_byte].decode() if t is not None else ""
+        kind = _LITERAL_KINDS.get(t.type) if t is not None else None
+        if kind is None and t is not None and t.type == "generic_type" and text.startswith(("iter.Seq", "Seq")):
+            kind = "func"
+        if kind is None:
+            kind = _BASIC.get(text) or ("interface" if _is_interface(t, source) else None)
+        out.append(kind)
+    return out
 
 
 INTERFACES: set[str] = {"any", "error"}

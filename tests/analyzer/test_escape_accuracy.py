@@ -16,7 +16,7 @@ PACKAGES = ["strconv", "encoding/csv", "text/tabwriter", "net/url", "text/templa
 MARGIN = 0.05
 MEASURED = {  # precision, recall
     "moved": (1.000, 0.889),
-    "escapes": (0.950, 0.968),
+    "escapes": (0.951, 0.968),
 }
 
 

@@ -127,3 +127,26 @@ func load(p *int) int
     f = package_funcs(Package([SourceFile.parse("p.go", src)])).by_key
     assert f["store"].params == [(0, None), (None, None)] and f["store"].inline_cost is None
     assert f["load"].params == [(None, None)] and f["load"].inline_cost is None
+
+
+def test_std_result_kinds_tell_interfaces_apart():
+    src = b"""package p
+
+import (
+	"encoding/base64"
+	"io"
+	"strings"
+)
+
+func encode(s string) string {
+	var buf strings.Builder
+	w := base64.NewEncoder(base64.StdEncoding, &buf)
+	io.WriteString(w, s)
+	w.Close()
+	return buf.String()
+}
+"""
+    verdicts = package_funcs(Package([SourceFile.parse("p.go", src)])).verdicts_by_file.get("p.go", [])
+    # w holds the io.WriteCloser NewEncoder returns: passing it on converts nothing
+    assert not [v for v in verdicts if v.site_kind == "iface" and v.what == "w"]
+    assert stdlib_facts()["encoding/base64.NewEncoder"]["results"] == ["interface"]

@@ -237,6 +237,8 @@ class _Expressions:
         if e.type == "nil":
             return []
         k = self.kind_of(e)
+        if k is None:
+            k = self.result_hint(e)
         if k in POINTER_SHAPED or (k is None and self.probably_interface(e)):
             return self.ev(e)
         vals = self.ev(e)

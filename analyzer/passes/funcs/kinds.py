@@ -154,6 +154,8 @@ class _Kinds:
                 res = self.callee_result_type(v)
                 if res is not None:
                     self.set_type(loc, res[0], res[1])
+                else:
+                    loc.rkind = self.table_result_kind(fn, 0)
         elif v.type == "type_conversion_expression":
             self.set_type(loc, v.child_by_field_id(F_TYPE))
         elif v.type == "binary_expression":
@@ -175,6 +177,8 @@ class _Kinds:
             if i < len(types) and types[i] is not None:
                 t, f = types[i]
                 self.set_type(loc, t, f)
+            elif not types and self.table_result_kind(inner(value.child_by_field_id(F_FUNCTION)), i) is not None:
+                loc.rkind = self.table_result_kind(inner(value.child_by_field_id(F_FUNCTION)), i)
             elif self.text(value.child_by_field_id(F_FUNCTION)).rsplit(".", 1)[-1] and i == 1 and \
                     self.text(loc.node) == "err":
                 loc.tkind = "interface"
@@ -404,6 +408,23 @@ class _Kinds:
             return self.type_kind(t)[0]
         finally:
             self.f, self.imports = saved
+
+    def result_hint(self, e: Node) -> str | None:
+        """The kind the standard-library table declares for a call's result, or for a variable bound
+        to one. Used only to tell whether converting the value to an interface allocates (syntax
+        cannot see through such values otherwise: method calls on them stay as they were)."""
+        if e.type == "identifier":
+            loc = self.lookup(self.name(e))
+            return loc.rkind if loc is not None else None
+        if e.type == "call_expression":
+            return self.table_result_kind(inner(e.child_by_field_id(F_FUNCTION)), 0)
+        return None
+
+    def table_result_kind(self, fn: Node, i: int) -> str | None:
+        """The kind of the i-th result of a standard-library callee, from the table."""
+        facts, _, _ = self.resolve_callee_quiet(fn)
+        results = facts.get("results") if isinstance(facts, dict) else None
+        return results[i] if results is not None and i < len(results) else None
 
     def resolve_callee_quiet(self, fn: Node):
         """resolve_callee for a table lookup only: no recursion marks, no summaries computed."""

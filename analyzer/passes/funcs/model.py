@@ -97,7 +97,7 @@ class PackageFuncs:
 class Loc:
     __slots__ = ("name", "kind", "node", "edges", "tkind", "tname", "size", "depth", "byref", "reassigned",
                  "addr_taken", "captures", "site_kind", "desc", "report", "owner", "param_index", "escaped",
-                 "type_node", "const_size", "inlined_from", "captured", "funclit")
+                 "type_node", "const_size", "inlined_from", "captured", "funclit", "rkind")
 
     def __init__(self, name: str, kind: str, node: Node | None, depth: int = 0, owner: int = 0):
         self.name = name
@@ -123,6 +123,7 @@ class Loc:
         self.inlined_from = ""  # the inlined callee this variable belongs to (reported at the call)
         self.captured = False
         self.funclit = False  # bound once to a func literal: calls through it are static (ir.StaticValue)
+        self.rkind: str | None = None  # bound to a std call's result of this kind (table "results")
 
 
 Flows = list  # list[tuple[Loc, int, list[Step]]]: the value is `derefs` applied to the location
