@@ -10,6 +10,22 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 GO = Language(tree_sitter_go.language())
 
+# Field ids for the hottest child lookups: child_by_field_id(F_LEFT) skips the name-to-id search
+# that child_by_field_name("left") makes on every call.
+F_ARGUMENTS = GO.field_id_for_name("arguments")
+F_BODY = GO.field_id_for_name("body")
+F_FUNCTION = GO.field_id_for_name("function")
+F_LEFT = GO.field_id_for_name("left")
+F_NAME = GO.field_id_for_name("name")
+F_OPERATOR = GO.field_id_for_name("operator")
+F_PARAMETERS = GO.field_id_for_name("parameters")
+F_RECEIVER = GO.field_id_for_name("receiver")
+F_RESULT = GO.field_id_for_name("result")
+F_RIGHT = GO.field_id_for_name("right")
+F_TYPE = GO.field_id_for_name("type")
+F_TYPE_PARAMETERS = GO.field_id_for_name("type_parameters")
+F_VALUE = GO.field_id_for_name("value")
+
 
 def parse(source: bytes, old_tree: Tree | None = None) -> Tree:
     parser = Parser(GO)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..context import Context
-from ..parsing import inner
+from ..parsing import F_ARGUMENTS, F_FUNCTION, F_LEFT, F_OPERATOR, F_RIGHT, inner
 from .fills import is_conditional
 from .loops import LOOPS, LoopInfo
 from .scopes import Decl, enclosing_function, identifiers_in, resolve
@@ -61,22 +61,22 @@ def single_appends(ctx: Context) -> list[LoopAppend]:
 
 
 def _self_append_target(ctx: Context, stmt: Node) -> str | None:
-    right = stmt.child_by_field_name("right")
+    right = stmt.child_by_field_id(F_RIGHT)
     if right is None or right.named_child_count != 1:
         return None
     call = inner(right.named_children[0])
     if call.type != "call_expression":
         return None
-    fn = call.child_by_field_name("function")
+    fn = call.child_by_field_id(F_FUNCTION)
     if fn is None or fn.type != "identifier" or ctx.text(fn) != "append":
         return None
-    left, op = stmt.child_by_field_name("left"), stmt.child_by_field_name("operator")
+    left, op = stmt.child_by_field_id(F_LEFT), stmt.child_by_field_id(F_OPERATOR)
     if ctx.text(op) != "=" or left is None or left.named_child_count != 1:
         return None
     target = left.named_children[0]
     if target.type != "identifier":
         return None
-    args = call.child_by_field_name("arguments")
+    args = call.child_by_field_id(F_ARGUMENTS)
     if args is None or args.named_child_count != 2 or any(c.type == "..." for c in args.children):
         return None
     first = inner(args.named_children[0])

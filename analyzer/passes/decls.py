@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..context import Package, SourceFile
-from ..parsing import specs
+from ..parsing import F_NAME, F_TYPE, F_VALUE, specs
 from .scopes import Decl
 
 
@@ -58,7 +58,7 @@ def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dic
         if top.type == "type_declaration":
             for spec in top.named_children:
                 if spec.type in ("type_spec", "type_alias"):
-                    name, t = spec.child_by_field_name("name"), spec.child_by_field_name("type")
+                    name, t = spec.child_by_field_id(F_NAME), spec.child_by_field_id(F_TYPE)
                     if name is not None and t is not None:
                         n = f.text(name)
                         types[n] = TypeDecl(n, t, f, spec.type == "type_alias")
@@ -67,15 +67,15 @@ def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dic
             # blocks run to thousands of names in syscall's generated files)
             kind = "package-var" if top.type == "var_declaration" else "package-const"
             for spec in specs(top):
-                type_node = spec.child_by_field_name("type")
-                value = spec.child_by_field_name("value")
+                type_node = spec.child_by_field_id(F_TYPE)
+                value = spec.child_by_field_id(F_VALUE)
                 vals = value.named_children if value is not None else []
-                names = spec.children_by_field_name("name")
+                names = spec.children_by_field_id(F_NAME)
                 for i, ident in enumerate(names):
                     name = source[ident.start_byte:ident.end_byte].decode("utf-8", "replace")
                     values[name] = Decl(name, kind, ident, top, type_node, vals[i] if len(vals) == len(names) else None)
         elif top.type == "function_declaration":
-            funcs[f.text(top.child_by_field_name("name"))] = (top, f)
+            funcs[f.text(top.child_by_field_id(F_NAME))] = (top, f)
         elif top.type == "method_declaration":
             recv = receiver_type_name(top, f.source)
             funcs[f"{recv}.{f.text(top.child_by_field_name('name'))}"] = (top, f)

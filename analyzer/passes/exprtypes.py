@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..context import Package, SourceFile
-from ..parsing import inner
+from ..parsing import F_NAME, F_OPERATOR, F_RECEIVER, F_TYPE, F_TYPE_PARAMETERS, inner
 from .decls import package_decls
 from .scopes import FUNCTION_KINDS, resolve
 
@@ -41,11 +41,11 @@ def type_params_in_scope(node: Node, source: bytes) -> set[str]:
     n = node
     while n is not None:
         if n.type in FUNCTION_KINDS:
-            tps = n.child_by_field_name("type_parameters")
+            tps = n.child_by_field_id(F_TYPE_PARAMETERS)
             if tps is not None:
                 for decl in tps.named_children:
-                    out.update(source[i.start_byte:i.end_byte].decode() for i in decl.children_by_field_name("name"))
-            recv = n.child_by_field_name("receiver")
+                    out.update(source[i.start_byte:i.end_byte].decode() for i in decl.children_by_field_id(F_NAME))
+            recv = n.child_by_field_id(F_RECEIVER)
             if recv is not None:
                 stack = [recv]
                 while stack:
@@ -58,10 +58,10 @@ def type_params_in_scope(node: Node, source: bytes) -> set[str]:
                     else:
                         stack.extend(r.named_children)
         elif n.type == "type_spec":
-            tps = n.child_by_field_name("type_parameters")
+            tps = n.child_by_field_id(F_TYPE_PARAMETERS)
             if tps is not None:
                 for decl in tps.named_children:
-                    out.update(source[i.start_byte:i.end_byte].decode() for i in decl.children_by_field_name("name"))
+                    out.update(source[i.start_byte:i.end_byte].decode() for i in decl.children_by_field_id(F_NAME))
         n = n.parent
     return out
 
@@ -189,10 +189,10 @@ def type_of(pkg: Package, file: SourceFile, expr: Node, depth: int = 0) -> TypeR
     if k == "identifier":
         return _ident_type(pkg, file, e, depth)
     if k == "composite_literal":
-        t = e.child_by_field_name("type")
+        t = e.child_by_field_id(F_TYPE)
         return TypeRef(t, file) if t is not None else None
     if k == "unary_expression":
-        op = file.text(e.child_by_field_name("operator"))
+        op = file.text(e.child_by_field_id(F_OPERATOR))
         operand = type_of(pkg, file, e.child_by_field_name("operand"), depth + 1)
         if operand is None:
             return None
@@ -209,7 +209,7 @@ def type_of(pkg: Package, file: SourceFile, expr: Node, depth: int = 0) -> TypeR
     if k == "call_expression":
         return _call_type(pkg, file, e, depth)
     if k == "type_conversion_expression":
-        t = e.child_by_field_name("type")
+        t = e.child_by_field_id(F_TYPE)
         return TypeRef(t, file) if t is not None else None
     return None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, QueryCursor
 
-from ..parsing import specs, text
+from ..parsing import F_LEFT, F_NAME, F_RECEIVER, F_RIGHT, F_TYPE, F_VALUE, specs, text
 
 FUNCTION_KINDS = ("function_declaration", "method_declaration", "func_literal")
 BLOCK_KINDS = ("block", "statement_list")
@@ -53,13 +53,13 @@ def enclosing_function_name(node: Node, source: bytes) -> str | None:
 
 
 def receiver_type_name(method: Node, source: bytes) -> str | None:
-    recv = method.child_by_field_name("receiver")
+    recv = method.child_by_field_id(F_RECEIVER)
     if recv is None:
         return None
     for param in recv.named_children:
-        t = param.child_by_field_name("type")
+        t = param.child_by_field_id(F_TYPE)
         while t is not None and t.type in ("pointer_type", "generic_type"):
-            t = t.named_children[0] if t.type == "pointer_type" else t.child_by_field_name("type")
+            t = t.named_children[0] if t.type == "pointer_type" else t.child_by_field_id(F_TYPE)
         if t is not None:
             return text(t, source)
     return None
@@ -69,7 +69,7 @@ def declared_in_statement(stmt: Node, source: bytes) -> list[Decl]:
     """The names a statement declares in its block."""
     out: list[Decl] = []
     if stmt.type == "short_var_declaration":
-        left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+        left, right = stmt.child_by_field_id(F_LEFT), stmt.child_by_field_id(F_RIGHT)
         values = right.named_children if right is not None else []
         for i, ident in enumerate(left.named_children if left else []):
             value = values[i] if len(values) == len(left.named_children) else None
@@ -77,10 +77,10 @@ def declared_in_statement(stmt: Node, source: bytes) -> list[Decl]:
     elif stmt.type in ("var_declaration", "const_declaration"):
         kind = "var" if stmt.type == "var_declaration" else "const"
         for spec in specs(stmt):
-            type_node = spec.child_by_field_name("type")
-            value = spec.child_by_field_name("value")
+            type_node = spec.child_by_field_id(F_TYPE)
+            value = spec.child_by_field_id(F_VALUE)
             values = value.named_children if value is not None else []
-            names = [c for c in spec.children_by_field_name("name")]
+            names = [c for c in spec.children_by_field_id(F_NAME)]
             for i, ident in enumerate(names):
                 v = values[i] if len(values) == len(names) else None
                 out.append(Decl(text(ident, source), kind, ident, stmt, type_node, v))
@@ -97,8 +97,8 @@ def parameters(fn: Node, source: bytes) -> list[Decl]:
         for param in plist.named_children:
             if param.type not in ("parameter_declaration", "variadic_parameter_declaration"):
                 continue
-            type_node = param.child_by_field_name("type")
-            for ident in param.children_by_field_name("name"):
+            type_node = param.child_by_field_id(F_TYPE)
+            for ident in param.children_by_field_id(F_NAME):
                 out.append(Decl(text(ident, source), kind, ident, param, type_node))
     return out
 

@@ -56,7 +56,7 @@ from tree_sitter import Node
 from ...context import Context
 from ...costs import builder_growth, slot_bytes
 from ...model import Applicability, Edit, Estimate, Finding, Fix, FixAvailability, Severity
-from ...parsing import inner
+from ...parsing import F_LEFT, F_OPERATOR, F_RIGHT, inner
 from ...passes.decls import package_decls
 from ...passes.fills import innermost_loop, is_conditional, line_indent, string_literal_bytes
 from ...passes.imports import add_import, imports, local_name, may_create_cycle
@@ -115,10 +115,10 @@ def _reassigned(ctx: Context, loop: LoopInfo, name: str) -> bool:
 
 def _concat(ctx: Context, stmt: Node) -> tuple[Node, list[Node]] | None:
     """(s, [x...]) for `s += x` or `s = s + x + ...`."""
-    operator = stmt.child_by_field_name("operator")
+    operator = stmt.child_by_field_id(F_OPERATOR)
     if operator is None or operator.type not in ("+=", "="):
         return None  # (a token's text is its kind, or empty if missing: checked below)
-    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+    left, right = stmt.child_by_field_id(F_LEFT), stmt.child_by_field_id(F_RIGHT)
     if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
         return None
     target, value = left.named_children[0], right.named_children[0]
@@ -131,9 +131,9 @@ def _concat(ctx: Context, stmt: Node) -> tuple[Node, list[Node]] | None:
         return None
     parts = []
     node = inner(value)
-    while node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
-        parts.append(node.child_by_field_name("right"))
-        node = inner(node.child_by_field_name("left"))
+    while node.type == "binary_expression" and ctx.text(node.child_by_field_id(F_OPERATOR)) == "+":
+        parts.append(node.child_by_field_id(F_RIGHT))
+        node = inner(node.child_by_field_id(F_LEFT))
     if not parts or node.type != "identifier" or ctx.text(node) != ctx.text(target):
         return None
     return target, list(reversed(parts))

@@ -67,6 +67,7 @@ from tree_sitter import Node
 
 from ...context import Context
 from ...model import Finding, FixAvailability, Severity
+from ...parsing import F_BODY, F_NAME, F_TYPE
 from ...passes.exprtypes import TypeRef, underlying
 from ...passes.scopes import identifiers_in
 from ...passes.types import human_bytes, sizer
@@ -88,7 +89,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     threshold = ctx.config.threshold("large-param")
     funcs = ctx.nodes("function_declaration") + ctx.nodes("method_declaration")
     for fn in funcs:
-        if fn.child_by_field_name("body") is None:
+        if fn.child_by_field_id(F_BODY) is None:
             continue  # assembly-backed or linkname declarations
         for field, role in (("receiver", "receiver"), ("parameters", "parameter")):
             plist = fn.child_by_field_name(field)
@@ -97,10 +98,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             for param in plist.named_children:
                 if param.type != "parameter_declaration":
                     continue
-                type_node = param.child_by_field_name("type")
+                type_node = param.child_by_field_id(F_TYPE)
                 if type_node is None or type_node.type not in MAY_BE_LARGE:
                     continue  # pointers, slices, maps, funcs, interfaces, chans, generics: a word or three
-                names = [n for n in param.children_by_field_name("name") if ctx.text(n) != "_"]
+                names = [n for n in param.children_by_field_id(F_NAME) if ctx.text(n) != "_"]
                 if not names:
                     continue
                 shape = underlying(ctx.package, TypeRef(type_node, ctx.file))
@@ -110,9 +111,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                 if layout is None or layout.size < threshold:
                     continue
                 if fn.type == "method_declaration" and role == "parameter" and \
-                        (ctx.text(fn.child_by_field_name("name")), ctx.text(type_node)) in INTERFACE_PARAMS:
+                        (ctx.text(fn.child_by_field_id(F_NAME)), ctx.text(type_node)) in INTERFACE_PARAMS:
                     continue  # implements e.g. slog.Handler: the signature is not the author's to change
-                body = fn.child_by_field_name("body")
+                body = fn.child_by_field_id(F_BODY)
                 for name in names:
                     if _written(ctx, body, ctx.text(name)):
                         continue  # the function changes its copy: a pointer would change the caller's value

@@ -65,7 +65,8 @@ from tree_sitter import Node
 
 from ...context import Context, Package
 from ...model import Finding, FixAvailability, Severity
-from ...parsing import inner, specs
+from ...parsing import (F_ARGUMENTS, F_BODY, F_FUNCTION, F_LEFT, F_NAME, F_OPERATOR, F_RIGHT, F_TYPE, F_VALUE,
+                        inner, specs)
 from ...passes import exprtypes
 from ...passes.decls import package_decls
 from ...passes.exprtypes import TypeRef
@@ -99,10 +100,10 @@ def _check(ctx: Context, locks: "LockTypes") -> Iterator[Finding]:
     for loop in locks.nodes("for_statement"):
         yield from _range(ctx, locks, loop)
     for stmt in locks.nodes("assignment_statement") + locks.nodes("short_var_declaration"):
-        op = stmt.child_by_field_name("operator")
+        op = stmt.child_by_field_id(F_OPERATOR)
         if stmt.type == "assignment_statement" and ctx.text(op) != "=":
             continue
-        left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+        left, right = stmt.child_by_field_id(F_LEFT), stmt.child_by_field_id(F_RIGHT)
         if left is None or right is None:
             continue
         lhs = left.named_children
@@ -113,8 +114,8 @@ def _check(ctx: Context, locks: "LockTypes") -> Iterator[Finding]:
                 yield ctx.finding(RULE, value, f"assignment copies lock value to {target}: {path}")
     for decl in locks.nodes("var_declaration"):
         for spec in specs(decl):
-            value = spec.child_by_field_name("value")
-            names = spec.children_by_field_name("name")
+            value = spec.child_by_field_id(F_VALUE)
+            names = spec.children_by_field_id(F_NAME)
             for i, v in enumerate(value.named_children if value is not None else []):
                 path = locks.of_value(v)
                 if path:
@@ -127,8 +128,8 @@ def _check(ctx: Context, locks: "LockTypes") -> Iterator[Finding]:
             if path:
                 yield ctx.finding(RULE, v, f"return copies lock value: {path}")
     for call in locks.nodes("call_expression"):
-        fn = call.child_by_field_name("function")
-        args = call.child_by_field_name("arguments")
+        fn = call.child_by_field_id(F_FUNCTION)
+        args = call.child_by_field_id(F_ARGUMENTS)
         if fn is None or args is None:
             continue
         values = [a for a in args.named_children if inner(a).type in COPIES]
@@ -139,9 +140,9 @@ def _check(ctx: Context, locks: "LockTypes") -> Iterator[Finding]:
             if path:
                 yield ctx.finding(RULE, a, f"call of {_short(ctx.text(fn))} copies lock value: {path}")
     for lit in locks.nodes("composite_literal"):
-        body = lit.child_by_field_name("body")
+        body = lit.child_by_field_id(F_BODY)
         for el in body.named_children if body is not None else []:
-            value = el.child_by_field_name("value") if el.type == "keyed_element" else el
+            value = el.child_by_field_id(F_VALUE) if el.type == "keyed_element" else el
             if value is None or value.type != "literal_element" or value.named_child_count != 1:
                 continue
             path = locks.of_value(value.named_children[0])
@@ -181,10 +182,10 @@ def _params(ctx: Context, locks: "LockTypes", fn: Node) -> Iterator[Finding]:
         for param in plist.named_children:
             if param.type != "parameter_declaration":
                 continue
-            t = param.child_by_field_name("type")
+            t = param.child_by_field_id(F_TYPE)
             path = locks.of_type(TypeRef(t, ctx.file)) if t is not None else None
             if path:
-                name = ctx.text(fn.child_by_field_name("name")) if fn.type != "func_literal" else "func"
+                name = ctx.text(fn.child_by_field_id(F_NAME)) if fn.type != "func_literal" else "func"
                 yield ctx.finding(RULE, param, f"{name} passes lock by value: {path}")
 
 
@@ -330,7 +331,7 @@ class LockTypes:
         if e.type in ("composite_literal", "call_expression", "func_literal", "type_conversion_expression"):
             return None
         if e.type == "unary_expression":
-            op = self.ctx.text(e.child_by_field_name("operator"))
+            op = self.ctx.text(e.child_by_field_id(F_OPERATOR))
             if op != "*" or inner(e.child_by_field_name("operand")).type == "call_expression":
                 return None
         if e.type not in ("identifier", "selector_expression", "index_expression", "unary_expression"):

@@ -57,7 +57,7 @@ from tree_sitter import Node
 
 from ...context import Context
 from ...model import Applicability, Edit, Finding, Fix, FixAvailability, Severity
-from ...parsing import inner
+from ...parsing import F_LEFT, F_OPERATOR, F_RIGHT, inner
 from ...passes import gofmt
 from ...passes.fills import count_valid_at, declared_before_in_block, innermost_loop, is_conditional
 from ...passes.scopes import Decl, enclosing_function, resolve
@@ -94,14 +94,14 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _fill_target(ctx: Context, stmt: Node) -> tuple[Node, Node] | None:
     """(map identifier, key) of `m[k] = v`."""
-    left = stmt.child_by_field_name("left")
+    left = stmt.child_by_field_id(F_LEFT)
     if left is None or left.named_child_count != 1:
         return None
     target = inner(left.named_children[0])
     if target.type != "index_expression":
         return None
-    right = stmt.child_by_field_name("right")
-    if ctx.text(stmt.child_by_field_name("operator")) != "=" or right is None or right.named_child_count != 1:
+    right = stmt.child_by_field_id(F_RIGHT)
+    if ctx.text(stmt.child_by_field_id(F_OPERATOR)) != "=" or right is None or right.named_child_count != 1:
         return None
     operand, key = target.child_by_field_name("operand"), target.child_by_field_name("index")
     if operand is None or key is None or operand.type != "identifier":
