@@ -150,3 +150,30 @@ func encode(s string) string {
     # w holds the io.WriteCloser NewEncoder returns: passing it on converts nothing
     assert not [v for v in verdicts if v.site_kind == "iface" and v.what == "w"]
     assert stdlib_facts()["encoding/base64.NewEncoder"]["results"] == ["interface"]
+
+
+def test_range_over_func_costs_its_rewrite():
+    src = b"""package p
+
+import "iter"
+
+func empty(s iter.Seq[int]) {
+	for range s {
+	}
+}
+
+func first(s iter.Seq[int]) (int, error) {
+	for x := range s {
+		if x > 3 {
+			return x, nil
+		}
+		if x < 0 {
+			return 0, nil
+		}
+	}
+	return 0, nil
+}
+"""
+    f = package_funcs(Package([SourceFile.parse("p.go", src)])).by_key
+    # the compiler (go build -gcflags=-m=2): "can inline empty with cost 55", "first with cost 67"
+    assert abs(f["empty"].inline_cost - 55) <= 5 and abs(f["first"].inline_cost - 67) <= 5

@@ -46,6 +46,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.named_results: list[Loc] = []
         self.calls: int = 0
         self.cost = 0
+        self.returns = 0  # return statements walked (those of closures not counted)
         self.not_inlinable = False
         self.recursive = False
         self.imports = state.file_imports(f)

@@ -212,10 +212,10 @@ class _Expressions:
         body = e.child_by_field_id(F_BODY)
         # the closure is a function of its own: its body costs the enclosing function nothing
         # (inlining it counts only the literal), and its defer/go/recover do not stop that inlining
-        saved_cost = self.cost, self.not_inlinable, self.recursive
+        saved_cost = self.cost, self.not_inlinable, self.recursive, self.returns
         if body is not None:
             self.block(body)
-        self.cost, self.not_inlinable, self.recursive = saved_cost
+        self.cost, self.not_inlinable, self.recursive, self.returns = saved_cost
         self.pop_scope()
         self.owner_stack.pop()
         self.loop_depth, self.result_types, self.named_results = saved_depth, saved_results, saved_named

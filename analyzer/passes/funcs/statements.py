@@ -15,7 +15,7 @@ from tree_sitter import Node
 from ...parsing import inner, specs
 from .fields import (F_ALIAS, F_BODY, F_CHANNEL, F_FUNCTION, F_INDEX, F_INITIALIZER,
                      F_LEFT, F_OPERAND, F_RIGHT, F_TYPE, F_VALUE)
-from .model import Flows, Loc
+from .model import RANGE_FUNC_COST, RANGE_FUNC_RETURN_COST, Flows, Loc
 from .syntax import _has_call, _op, _safe_expr
 
 _NO_OP_STATEMENTS = frozenset({"comment", "break_statement", "continue_statement", "goto_statement",
@@ -285,6 +285,7 @@ class _Statements:
         return None
 
     def ret(self, s: Node) -> None:
+        self.returns += 1
         exprs = []
         for c in s.named_children:
             exprs.extend(c.named_children if c.type == "expression_list" else [c])
@@ -367,14 +368,17 @@ class _Statements:
         state.reassigned = state.captured = True
         site.captures.append(state)
         self.owner_stack.append(site)
-        saved = self.loop_depth, self.cost, self.not_inlinable, self.recursive
+        saved = self.loop_depth, self.cost, self.not_inlinable, self.recursive, self.returns
         self.loop_depth = 0
         return site, saved, inlined
 
     def range_func_end(self, s: Node, site: Loc, saved: tuple, inlined: bool) -> None:
         self.owner_stack.pop()
-        self.loop_depth, self.cost, self.not_inlinable, self.recursive = saved
-        self.cost += 15
+        body_returns = self.returns - saved[4]
+        self.loop_depth, self.cost, self.not_inlinable, self.recursive = saved[:4]
+        # the body is a closure (15, its own cost not counted); the rewrite around it (state checks, the
+        # iterator call, each `return` in the body re-issued after it) costs the function the rest
+        self.cost += 15 + RANGE_FUNC_COST + RANGE_FUNC_RETURN_COST * body_returns
         if not inlined:
             self.to_heap([(site, -1, [])], "the loop body of a range over a function, passed to the iterator as yield", s)
 
