@@ -29,14 +29,16 @@ The pass is a package of small modules, in the order a function is analysed:
 - `model.py`: the results (Step, Verdict, Summary, PackageFuncs), the flow graph's node (Loc)
   and the compiler's constants;
 - `package.py`: the pass itself — one state per package, computing summaries on demand
-  (callee before caller) and the package-level initialisers;
+  (callee before caller), the package-level initialisers (analysed as init code) and the
+  types whose use instantiates another package's generic code;
 - `analysis.py`: one function's analysis — scopes, locations, captures and flow edges;
   `statements.py`, `expressions.py` and `calls.py` build the graph from the syntax tree
   (`calls.py` also holds the inlining model: a callee's cost, sites and moved variables);
 - `kinds.py`: what syntax can tell of an expression's type (kind, named type, field types);
 - `verdicts.py`: solving the graph and turning escaped locations into verdicts and facts;
-- `stdlib.py`: the standard-library table; `syntax.py`: small tree helpers and the
-  compiler's report positions.
+- `stdlib.py`: the standard-library table (including generic callees' facts and the verdicts
+  the compiler places in their own files, `Verdict.at`); `syntax.py`: small tree helpers and
+  the compiler's report positions; `fields.py`: the grammar's field ids, looked up once.
 """
 
 from __future__ import annotations
