@@ -308,6 +308,9 @@ def _resummarize(prev: _Funcs, pkg: Package, file: SourceFile, dirty: list[str])
             old = prev.done[k]
             by_file[s.file.path] = [v for v in by_file.get(s.file.path, []) if v not in old.verdicts] + s.verdicts
     by_file[file.path] = [v for k in redo if done[k].file.path == file.path for v in done[k].verdicts]
+    # this file's package-level verdicts (initialisers, types naming instantiated code): the rules keep
+    # those inside the edited declarations, as for the functions'
+    by_file[file.path] += state.package_level(file)
     return _Funcs(funcs_pass.PackageFuncs(by_key, by_file), done, state.deps, prev.cyclic), redo
 
 

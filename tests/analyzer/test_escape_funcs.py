@@ -177,3 +177,45 @@ func first(s iter.Seq[int]) (int, error) {
     f = package_funcs(Package([SourceFile.parse("p.go", src)])).by_key
     # the compiler (go build -gcflags=-m=2): "can inline empty with cost 55", "first with cost 67"
     assert abs(f["empty"].inline_cost - 55) <= 5 and abs(f["first"].inline_cost - 67) <= 5
+
+
+INSTANTIATING = b"""package p
+
+import (
+	"errors"
+	"slices"
+	"sync"
+)
+
+var errFixed = errors.New("fixed")
+
+var table = sync.OnceValue(build)
+
+func build() []int { return []int{1, 2, 3} }
+
+type cache struct {
+	m sync.Map
+}
+
+func collect(seq func(func(int) bool)) []int {
+	var local sync.Map
+	local.Store(1, 2)
+	out := slices.Collect(seq)
+	return out
+}
+
+func use(c *cache) int {
+	x := 1
+	c.m.Store("k", &x)
+	return x
+}
+"""
+
+
+def test_incremental_keeps_package_level_and_instantiation_verdicts():
+    """An edit re-runs the rules on the edited declarations: the file's package-level verdicts
+    (initialisers, a type naming instantiated code) must be there as after a full analysis."""
+    from .test_incremental import _check
+
+    for seed in (1, 2):
+        _check("/virtual/p/p.go", INSTANTIATING, 20, seed)
