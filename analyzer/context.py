@@ -96,6 +96,10 @@ class Context:
         suppressions and fix vetting need, and rarely) from a query of its own, run when first asked."""
         if self._index is None:
             self._index = self._captures(parsing.query("index"))
+            if self.ranges is None:
+                from .passes.scopes import adopt_index
+
+                adopt_index(self.source, self.root, self._index)
         found = self._index.get(kind)
         if found is not None or kind in parsing.indexed_kinds():
             return found if found is not None else []

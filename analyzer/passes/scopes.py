@@ -8,8 +8,9 @@ fall back to package level. It does not know about imports' contents.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 
 from tree_sitter import Node, QueryCursor
 
@@ -114,6 +115,15 @@ def resolve(ident: Node, source: bytes, package_decls: dict[str, Decl] | None = 
     return package_decls.get(name) if package_decls is not None else None
 
 
+# The node kinds of each SCOPE_QUERY capture (queries/index.scm captures them all too).
+SCOPE_KINDS = {
+    "decl": ("short_var_declaration", "var_declaration", "const_declaration"),
+    "func": ("function_declaration", "method_declaration", "func_literal"),
+    "range": ("range_clause",),
+    "typeswitch": ("type_switch_statement",),
+    "receive": ("receive_statement",),
+}
+
 # A type-switch binding (`switch v := x.(type)`) shadows outer names but has no single type.
 _TYPE_SWITCH = object()
 
@@ -143,6 +153,9 @@ class FileScopes:
     def __init__(self, root: Node, source: bytes):
         self.source = source
         self.root = root
+        adopted = _INDEXES.get(id(source))
+        # a whole-file index of this tree (Context's), sliced per declaration instead of a query each
+        self._index = adopted[2] if adopted is not None and adopted[0] is source and adopted[1] == root else None
         self._package: dict[str, list[tuple[int, int, object]]] = {}
         self._tops = root.children
         self._starts = [c.start_byte for c in self._tops]
@@ -187,9 +200,13 @@ class FileScopes:
         from ..parsing import inline_query
 
         self._by_name = {}
-        cursor = QueryCursor(inline_query(SCOPE_QUERY))
-        cursor.set_byte_range(top.start_byte, top.end_byte)
-        found = cursor.captures(top)
+        if self._index is not None:
+            found = {capture: _within(top, [self._index.get(kind, []) for kind in kinds])
+                     for capture, kinds in SCOPE_KINDS.items()}
+        else:
+            cursor = QueryCursor(inline_query(SCOPE_QUERY))
+            cursor.set_byte_range(top.start_byte, top.end_byte)
+            found = cursor.captures(top)
         inside = lambda nodes: [n for n in nodes if top.start_byte <= n.start_byte and n.end_byte <= top.end_byte]
         for node in inside(found.get("func", [])):
             self._function(node)
@@ -265,6 +282,45 @@ class FileScopes:
         for ident in left.named_children:
             decl = Decl(text(ident, self.source), "short", ident, recv, None, recv.child_by_field_name("right"))
             self._add(decl.name, recv.end_byte, case.end_byte, decl)
+
+
+def _within(top: Node, lists: list[list[Node]]) -> list[Node]:
+    """The nodes of these lists (each of one file, sorted by start) that descend from `top`, in
+    source order, as a query over `top` would capture them."""
+    start, end = top.start_byte, top.end_byte
+    out = []
+    for nodes in lists:
+        lo = bisect_left(nodes, start, key=_start_byte)
+        hi = bisect_left(nodes, end, key=_start_byte)
+        for n in nodes[lo:hi]:
+            if n.end_byte > end:
+                continue
+            if n.start_byte == n.end_byte:  # empty: it may sit on the edge of a sibling declaration
+                a = n.parent
+                while a is not None and a != top:
+                    a = a.parent
+                if a is None:
+                    continue
+            out.append(n)
+    if len(lists) > 1:
+        out.sort(key=_start_byte)
+    return out
+
+
+_start_byte = attrgetter("start_byte")
+
+
+# Whole-file indexes of node kinds, by source (Context.nodes adopts its own here): see FileScopes.
+_INDEXES: dict[int, tuple[bytes, Node, dict[str, list[Node]]]] = {}
+
+
+def adopt_index(source: bytes, root: Node, index: dict[str, list[Node]]) -> None:
+    """Let scopes built later for this tree slice `index` (every node of the kinds in SCOPE_KINDS
+    in the file, sorted by start) instead of querying each top-level declaration."""
+    _INDEXES.pop(id(source), None)
+    if len(_INDEXES) >= _MAX_CACHED_FILES:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(source)] = (source, root, index)
 
 
 _SCOPES: dict[int, FileScopes] = {}

@@ -13,3 +13,8 @@
 (field_declaration) @field_declaration
 (composite_literal) @composite_literal
 (return_statement) @return_statement
+; what the scopes pass slices per top-level declaration (passes/scopes.py SCOPE_KINDS)
+(const_declaration) @const_declaration
+(range_clause) @range_clause
+(type_switch_statement) @type_switch_statement
+(receive_statement) @receive_statement
