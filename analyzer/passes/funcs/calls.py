@@ -58,7 +58,7 @@ class _Calls:
                 return []
             if name in NOT_LEAKING_BUILTINS:
                 for a in args:
-                    self.ev(a)
+                    self.ev_unused(a)
                 return []
             if name in BASIC_KINDS and len(args) == 1:
                 return self.conversion(fn, args[0], e)
@@ -70,7 +70,7 @@ class _Calls:
             for l, _, _ in vals_fn:
                 l.report = False
             for a in args:
-                self.ev(a)
+                self.ev_unused(a)
             return []
         facts, recv_node, key = self.resolve_callee(fn, name)
         if facts is None:
@@ -236,7 +236,7 @@ class _Calls:
 
     def make(self, e: Node, args: list[Node], paren: Node) -> Flows:
         for a in args[1:]:
-            self.ev(a)
+            self.ev_unused(a)
         t = args[0] if args else None
         k, _ = self.type_kind(t)
         if k == "chan":

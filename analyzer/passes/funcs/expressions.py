@@ -12,9 +12,9 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ...parsing import inner
-from .fields import (F_BODY, F_ELEMENT, F_FIELD, F_FUNCTION, F_INDEX, F_LEFT, F_OPERAND,
-                     F_OPERATOR, F_PARAMETERS, F_RESULT, F_RIGHT, F_TYPE)
-from .model import BASIC_KINDS, BYREF_CAPTURE, POINTER_SHAPED, Flows
+from .fields import (F_BODY, F_CAPACITY, F_ELEMENT, F_END, F_FIELD, F_FUNCTION, F_INDEX, F_LEFT, F_OPERAND,
+                     F_OPERATOR, F_PARAMETERS, F_RESULT, F_RIGHT, F_START, F_TYPE)
+from .model import BASIC_KINDS, BYREF_CAPTURE, INLINE_BUDGET, POINTER_SHAPED, Flows
 from .syntax import _go_pos_node, _op
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal",
@@ -23,6 +23,23 @@ _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "run
 
 class _Expressions:
     """Expression walkers of _FuncAnalysis."""
+
+    def ev_unused(self, e: Node | None) -> None:
+        """ev for a value nobody reads (a condition, an index, an operand of a comparison, a `len`
+        argument). Once the function is over the inlining budget (or cannot be inlined), its cost
+        no longer matters, and outside closures a name read creates no capture: a subtree that
+        cannot allocate, call, take an address or concatenate then adds nothing to the graph, and
+        is not walked. Its text decides: no `(` (calls, conversions), `{` (literals), `&`, `+`, `:`."""
+        if e is None:
+            return
+        if (self.cost > INLINE_BUDGET or self.not_inlinable) and self.owner_stack[-1] is None:
+            t = e.type
+            if t == "identifier" or t in _LITERALS:
+                return
+            seg = self.f.source[e.start_byte:e.end_byte]
+            if b"(" not in seg and b"{" not in seg and b"&" not in seg and b"+" not in seg and b":" not in seg:
+                return
+        self.ev(e)
 
     def ev(self, e: Node | None) -> Flows:
         """What the value of `e` points to: [(location, derefs, steps)]."""
@@ -51,7 +68,7 @@ class _Expressions:
                 return self.address_of(operand, e)
             if op == "*":
                 return [(l, d + 1, st) for l, d, st in self.ev(operand)]
-            self.ev(operand)
+            self.ev_unused(operand)
             return []
         if t == "call_expression":
             return self.call(e)
@@ -72,7 +89,7 @@ class _Expressions:
             return [(l, d + (1 if k in ("pointer", None) else 0), st) for l, d, st in self.ev(operand)]
         if t == "index_expression":
             operand = inner(e.child_by_field_id(F_OPERAND))
-            self.ev(e.child_by_field_id(F_INDEX))
+            self.ev_unused(e.child_by_field_id(F_INDEX))
             k = self.kind_of(operand)
             vals = self.ev(operand)
             if k in ("map", "string"):
@@ -80,8 +97,8 @@ class _Expressions:
             return [(l, d + (0 if k == "array" else 1), st) for l, d, st in vals]
         if t == "slice_expression":
             operand = inner(e.child_by_field_id(F_OPERAND))
-            for name in ("start", "end", "capacity"):
-                self.ev(e.child_by_field_name(name))
+            for fid in (F_START, F_END, F_CAPACITY):
+                self.ev_unused(e.child_by_field_id(fid))
             if self.kind_of(operand) == "array":
                 return self.address_of(operand, e)
             return self.ev(operand)
@@ -91,8 +108,8 @@ class _Expressions:
             return self.func_literal(e)
         if t == "binary_expression":
             left, right = e.child_by_field_id(F_LEFT), e.child_by_field_id(F_RIGHT)
-            self.ev(left)
-            self.ev(right)
+            self.ev_unused(left)
+            self.ev_unused(right)
             if _op(e) == "+" and self.is_string(e):
                 site = self.site("concat", e, e.child_by_field_id(F_OPERATOR), ("", e, ""))
                 return [(site, -1, [])]
@@ -109,7 +126,7 @@ class _Expressions:
                 out.extend(self.ev(c))
             return out
         for c in e.named_children:
-            self.ev(c)
+            self.ev_unused(c)
         return []
 
     def address_of(self, operand: Node, at: Node) -> Flows:
@@ -131,7 +148,7 @@ class _Expressions:
             return [(l, d - 1, st) for l, d, st in self.ev(operand)]
         if operand.type == "index_expression":
             base = inner(operand.child_by_field_id(F_OPERAND))
-            self.ev(operand.child_by_field_id(F_INDEX))
+            self.ev_unused(operand.child_by_field_id(F_INDEX))
             if self.kind_of(base) == "array":
                 loc = self.addressable_local(base)
                 if loc is not None:
@@ -278,12 +295,12 @@ class _Expressions:
         src = self.kind_of(operand)
         tt = self.text(type_node).replace(" ", "")
         if tt in ("[]byte", "[]rune") and src != "slice":
-            self.ev(operand)
+            self.ev_unused(operand)
             return [(self.site("conv", e, _go_pos_node(operand), (f"({tt})(", operand, ")")), -1, [])]
         if tt == "string" and src not in ("string",):
             if src in ("int",):
-                self.ev(operand)
+                self.ev_unused(operand)
                 return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1, [])]
-            self.ev(operand)
+            self.ev_unused(operand)
             return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1, [])]
         return self.ev(operand)

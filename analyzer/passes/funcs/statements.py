@@ -13,8 +13,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ...parsing import inner, specs
-from .fields import (F_ALIAS, F_BODY, F_CHANNEL, F_FUNCTION, F_INDEX, F_INITIALIZER,
-                     F_LEFT, F_OPERAND, F_RIGHT, F_TYPE, F_VALUE)
+from .fields import (F_ALIAS, F_ALTERNATIVE, F_BODY, F_CHANNEL, F_CONDITION, F_CONSEQUENCE, F_FUNCTION, F_INDEX,
+                     F_INITIALIZER, F_LEFT, F_OPERAND, F_RIGHT, F_TYPE, F_UPDATE, F_VALUE)
 from .model import RANGE_FUNC_COST, RANGE_FUNC_RETURN_COST, Flows, Loc
 from .syntax import _has_call, _op, _safe_expr
 
@@ -54,7 +54,7 @@ class _Statements:
             self.assignment(s)
         elif t == "expression_statement":
             for c in s.named_children:
-                self.ev(c)
+                self.ev_unused(c)
         elif t == "return_statement":
             self.ret(s)
         elif t == "go_statement":
@@ -71,16 +71,18 @@ class _Statements:
                 else:
                     self.call(call, deferred=True)
         elif t == "send_statement":
-            self.ev(s.child_by_field_id(F_CHANNEL))
+            self.ev_unused(s.child_by_field_id(F_CHANNEL))
             self.to_heap(self.ev(s.child_by_field_id(F_VALUE)), "sent on a channel", s)
         elif t == "if_statement":
             self.push_scope()
-            for name in ("initializer", "condition"):
-                c = s.child_by_field_name(name)
-                if c is not None:
-                    (self.stmt if name == "initializer" else self.ev)(c)
-            for name in ("consequence", "alternative"):
-                c = s.child_by_field_name(name)
+            c = s.child_by_field_id(F_INITIALIZER)
+            if c is not None:
+                self.stmt(c)
+            c = s.child_by_field_id(F_CONDITION)
+            if c is not None:
+                self.ev_unused(c)
+            for fid in (F_CONSEQUENCE, F_ALTERNATIVE):
+                c = s.child_by_field_id(fid)
                 if c is not None:
                     self.stmt(c)
             self.pop_scope()
@@ -99,7 +101,7 @@ class _Statements:
                 if loc is not None:
                     loc.reassigned = True
             elif target is not None:
-                self.ev(target)
+                self.ev_unused(target)
         elif t in ("break_statement", "continue_statement", "goto_statement", "fallthrough_statement",
                    "empty_statement", "comment"):
             pass
@@ -108,7 +110,7 @@ class _Statements:
                 if c.type.endswith("statement") or c.type in ("block", "statement_list"):
                     self.stmt(c)
                 else:
-                    self.ev(c)
+                    self.ev_unused(c)
 
     def short_var(self, s: Node) -> None:
         left, right = s.child_by_field_id(F_LEFT), s.child_by_field_id(F_RIGHT)
@@ -204,28 +206,28 @@ class _Statements:
             if loc is not None:
                 self.flow(loc, value, "stored in a field", stmt)
             else:
-                self.ev(base)
+                self.ev_unused(base)
                 if value:
                     self.to_heap(value, f"stored in {self.text(target)}, reachable from outside the frame", stmt)
         elif t == "index_expression":
             base = inner(target.child_by_field_id(F_OPERAND))
-            self.ev(target.child_by_field_id(F_INDEX))
+            self.ev_unused(target.child_by_field_id(F_INDEX))
             k = self.kind_of(base)
             if k == "array":
                 loc = self.addressable_local(base)
                 if loc is not None:
                     self.flow(loc, value, "stored in an array element", stmt)
                     return
-            self.ev(base)
+            self.ev_unused(base)
             if value:
                 where = "a map" if k == "map" else "a slice element" if k in ("slice", None) else self.text(base)
                 self.to_heap(value, f"stored in {where} ({self.text(target)})", stmt)
         elif t == "unary_expression":  # *p = v
-            self.ev(target.child_by_field_id(F_OPERAND))
+            self.ev_unused(target.child_by_field_id(F_OPERAND))
             if value:
                 self.to_heap(value, f"stored through the pointer {self.text(target.child_by_field_id(F_OPERAND))}", stmt)
         else:
-            self.ev(target)
+            self.ev_unused(target)
 
     def self_assign(self, dst: Node, src: Node) -> bool:
         """cmd/compile/internal/escape isSelfAssign: `*p = (*p)[i:]`, `x.buf = x.buf[i:j]`,
@@ -309,10 +311,12 @@ class _Statements:
             if init is not None:
                 self.stmt(init)
             self.loop_depth += 1
-            for name in ("condition", "update"):
-                c = clause.child_by_field_name(name)
-                if c is not None:
-                    (self.ev if name == "condition" else self.stmt)(c)
+            c = clause.child_by_field_id(F_CONDITION)
+            if c is not None:
+                self.ev_unused(c)
+            c = clause.child_by_field_id(F_UPDATE)
+            if c is not None:
+                self.stmt(c)
         elif clause is not None:
             right = clause.child_by_field_id(F_RIGHT)
             rv = self.ev(right) if right is not None else []
@@ -341,7 +345,7 @@ class _Statements:
         else:
             self.loop_depth += 1
             if cond is not None:
-                self.ev(cond)
+                self.ev_unused(cond)
         if body is not None:
             self.block(body)
         if rof is not None:
@@ -408,7 +412,7 @@ class _Statements:
                 elif case.type == "communication_case" and c.type == "receive_statement":
                     self.receive(c)
                 elif case.type == "expression_case":
-                    self.ev(c)
+                    self.ev_unused(c)
             self.pop_scope()
         self.pop_scope()
 
@@ -416,7 +420,7 @@ class _Statements:
         left = c.child_by_field_id(F_LEFT)
         right = c.child_by_field_id(F_RIGHT)
         if right is not None:
-            self.ev(right)
+            self.ev_unused(right)
         define = any(x.type == ":=" for x in c.children)
         if left is not None and define:
             for ident in left.named_children:

@@ -29,8 +29,8 @@ def related(v: Verdict) -> tuple[Related, ...]:
 def findings(ctx: Context, rule, kind: str, message) -> Iterator[Finding]:
     """One finding per compiler position (several sites of an inlined call share one)."""
     seen: set[int] = set()
-    for v in sorted(verdicts(ctx, kind), key=lambda v: go_anchor(v.node).start_byte):
-        anchor = go_anchor(v.node)
+    anchored = sorted(((go_anchor(v.node), v) for v in verdicts(ctx, kind)), key=lambda av: av[0].start_byte)
+    for anchor, v in anchored:
         if anchor.start_byte in seen:
             continue
         seen.add(anchor.start_byte)
