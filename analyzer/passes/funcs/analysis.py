@@ -34,6 +34,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.st = state
         self.fn = fn
         self.f = f
+        self.source = f.source  # the function's own file (self.f changes while a type of another file is read)
         self.key = key
         self.heap = Loc("{heap}", "heap", None)
         self.out = Loc("~r", "out", None)  # the function's results
@@ -70,7 +71,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         start = token.start_byte
         s = self.names.get(start)
         if s is None:
-            raw = self.f.source[start:token.end_byte]
+            raw = self.source[start:token.end_byte]
             try:
                 s = raw.decode()
             except UnicodeDecodeError:

@@ -29,8 +29,19 @@ class _Statements:
         scope: dict[str, Loc] = {}
         self.scopes.append(scope)
         stmt = self.stmt
-        for s in node.named_children:
-            stmt(s)
+        if node.type == "block":
+            # `{ statement_list }`: the list's statements are walked in the block's scope (stmt would
+            # open a second one for the list, empty but for them), the list costing 1 as stmt counts it
+            for s in node.named_children:
+                if s.type == "statement_list":
+                    self.cost += 1
+                    for c in s.named_children:
+                        stmt(c)
+                else:
+                    stmt(s)
+        else:
+            for s in node.named_children:
+                stmt(s)
         self.scopes.pop()
         visible = self.visible
         for name in scope:
