@@ -161,6 +161,12 @@ def _per_op(allocs: int, total: float) -> tuple[int, int]:
     return int(total), allocs  # -benchmem prints floor(ΔTotalAlloc / N) and floor(ΔMallocs / N)
 
 
+def _matches(predicted: tuple[int, int], measured: tuple[int, int]) -> bool:
+    """Exact, except that a background allocation of the runtime or the testing package during the
+    timed loop (seen in both of two runs, once in CI-like runs) can lift floor(ΔTotalAlloc / N) by 1."""
+    return measured[1] == predicted[1] and measured[0] - predicted[0] in (0, 1)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("way,name,n", _cases("Global") + _cases("Return") + _cases("Make"))
 def test_costs_match_benchmem(measured, way: str, name: str, n: int):
@@ -171,7 +177,7 @@ def test_costs_match_benchmem(measured, way: str, name: str, n: int):
         predicted = append_growth(n, size, pointers, stack_buffer=STACK_APPEND_BUFFER)
     else:
         predicted = preallocated(n, size, pointers)
-    assert _per_op(*predicted) == measured[(way, name, n)], (
+    assert _matches(_per_op(*predicted), measured[(way, name, n)]), (
         f"{way} {TYPES[name][0]} n={n}: costs.py says {predicted[1]} B, {predicted[0]} allocs; "
         f"benchmem says {measured[(way, name, n)]}")
 
@@ -187,7 +193,7 @@ def test_builder_costs_match_benchmem(measured, way: str, k: int, n: int):
         predicted = buffer_growth([k] * n)
     else:
         predicted = grown(n * k, buffer=way == "BufferGrow")
-    assert _per_op(*predicted) == measured[(way, f"W{k}", n)], (
+    assert _matches(_per_op(*predicted), measured[(way, f"W{k}", n)]), (
         f"{way} {n} writes of {k} B: costs.py says {predicted}, benchmem says {measured[(way, f'W{k}', n)]}")
 
 
