@@ -14,13 +14,19 @@ from . import output
 from .files import InputError, collect
 
 
+def _names(value: str) -> list[str]:
+    """--enable/--disable take one name or a comma-separated list, as golangci-lint's -E/-D do."""
+    return [n.strip() for n in value.split(",") if n.strip()]
+
+
 def add_lint(sub) -> None:
     p = sub.add_parser("lint", help="report performance findings in Go packages",
                        description="Lint Go files, folders and ./... patterns.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or PATTERN/... (default: .)")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    p.add_argument("--enable", action="append", default=[], metavar="RULE|FAMILY", help="turn a rule or family on (preview rules too)")
-    p.add_argument("--disable", action="append", default=[], metavar="RULE|FAMILY")
+    p.add_argument("--enable", action="extend", type=_names, default=[], metavar="RULE|FAMILY[,...]",
+                   help="turn rules or families on (preview rules too)")
+    p.add_argument("--disable", action="extend", type=_names, default=[], metavar="RULE|FAMILY[,...]")
     p.add_argument("--min-severity", choices=[str(s) for s in Severity], default=None,
                    help="lowest severity reported (default: info; hints are for editors)")
     p.add_argument("--tests", action="store_true", default=None, help="also lint _test.go files")

@@ -49,6 +49,10 @@ def test_text_output_and_exit_codes(tmp_path, capsys, monkeypatch):
     assert code == 2 and "no such file" in err
     code, _, err = run(capsys, "lint", "--enable", "nosuch/rule", "p.go")
     assert code == 2 and "unknown rule" in err
+    # Comma-separated lists, as golangci-lint's -E/-D take them.
+    assert run(capsys, "lint", "--disable", "copy,prealloc/slice", "p.go")[0] == 0
+    code, _, err = run(capsys, "lint", "--disable", "copy,nosuch", "p.go")
+    assert code == 2 and "'nosuch'" in err
 
 
 def test_json_contract_counts_utf8_bytes(tmp_path, capsys, monkeypatch):
