@@ -77,7 +77,7 @@ class ReplayState:
         st = np.zeros(S.N_STATE, np.int64)
         m = int(cfg[S.CFG_INIT_MARKED])
         st[S.S_MARKED] = st[S.S_HEAP_LIVE] = st[S.S_LIVE_NOW] = m
-        st[S.S_TRIGGERED] = -1
+        st[S.S_TRIGGERED] = S.NOT_TRIGGERED
         st[S.S_TINY_OFF] = -1
         st[S.S_LAST_STACK_SCAN] = cfg[S.CFG_STACK_BASE]
         st[S.S_START_STACK] = cfg[S.CFG_STACK_START]

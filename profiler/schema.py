@@ -63,7 +63,8 @@ S_MARKED = 1        # heapMarked of the last cycle
 S_LIVE_NOW = 2      # slot bytes reachable now (allocated - freed)
 S_GOAL = 3
 S_TRIGGER = 4
-S_TRIGGERED = 5     # heapLive when the last GC started; -1 = none yet
+S_TRIGGERED = 5     # heapLive when the last GC started; NOT_TRIGGERED = none yet
+NOT_TRIGGERED = -(1 << 62)  # not -1: a trace that frees more than it allocated has heapLive < 0
 S_TINY_OFF = 6      # tiny block offset; -1 = no current block
 S_NUM_GC = 7
 S_TOTAL_ALLOC = 8   # MemStats.TotalAlloc

@@ -14,6 +14,7 @@ S_TINY_OFF, S_NUM_GC, S_LAST_STACK_SCAN, S_START_STACK = 6, 7, 12, 13
 S_SHRINKS, S_SHRINK_BYTES = 16, 17
 O_GC_CYCLES = 4
 INF = 1 << 62
+NOT_TRIGGERED = -INF  # schema.NOT_TRIGGERED
 HEAP_MINIMUM = 4 << 20
 MIN_RUNWAY = 64 << 10
 SWEEP_MIN_DIST = 1 << 20
@@ -64,7 +65,7 @@ def commit(st, cfg):
             if sd > goal:
                 goal = sd
             min_trigger = sd
-        if st[S_TRIGGERED] >= 0 and goal < st[S_TRIGGERED] + MIN_RUNWAY:
+        if st[S_TRIGGERED] != NOT_TRIGGERED and goal < st[S_TRIGGERED] + MIN_RUNWAY:
             goal = st[S_TRIGGERED] + MIN_RUNWAY
     if goal >= INF:
         trigger = INF

@@ -1,7 +1,7 @@
 """Kernels agree with the plain-Python reference exactly, figure for figure."""
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from goperf.profiler import schema as S
@@ -44,6 +44,10 @@ event = st.one_of(
 
 @SETTINGS
 @given(evs=st.lists(event, max_size=300), cfg=configs)
+# More freed than allocated (heapLive < 0), then two GCs: "not triggered yet" is no heapLive value.
+@example(evs=[(S.EV_FREE, 0, 1, 0), (S.EV_GC, 0, 0, 0), (S.EV_GC, 0, 0, 0), (S.EV_ALLOC, 0, 8185, 0)],
+         cfg=dict(gogc=1, memlimit=-1, globals_bytes=0, stack_scan_base=0, nonheap_bytes=0,
+                  adaptive_stack=False, stack_start=2048, init_marked=0, sweep_dist=False))
 def test_alloc_event_lists(evs, cfg):
     ft = FuncTable.make(["a", "b", "c", "d"])
     k, f, s, fl = (list(x) for x in zip(*evs)) if evs else ([], [], [], [])
