@@ -36,7 +36,7 @@ import copy
 import dataclasses
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 from tree_sitter import Node
@@ -216,24 +216,10 @@ class _TrackingState(funcs_pass._PackageState):
 
 def _summarize(pkg: Package, out: list[_Funcs]) -> funcs_pass.PackageFuncs:
     """funcs._analyze_package, with a tracking state."""
-    decls = package_decls(pkg)
-    state = _TrackingState(pkg, decls)
-    for key in decls.funcs:
-        state.summary(key)
-    result = _assemble(pkg, state)
+    state = _TrackingState(pkg, package_decls(pkg))
+    result = funcs_pass.summarize_all(state)
     out.append(_Funcs(result, dict(state.done), state.deps, state.cyclic))
     return result
-
-
-def _assemble(pkg: Package, state: funcs_pass._PackageState) -> funcs_pass.PackageFuncs:
-    by_file: dict[str, list[funcs_pass.Verdict]] = {}
-    for s in state.done.values():
-        for v in s.verdicts:
-            by_file.setdefault(v.file.path, []).append(v)
-    for f in pkg.files:  # package-level var initialisers
-        for v in state.package_level(f):
-            by_file.setdefault(f.path, []).append(v)
-    return funcs_pass.PackageFuncs(state.done, by_file)
 
 
 def _facts(s: funcs_pass.Summary) -> tuple:

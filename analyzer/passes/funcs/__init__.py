@@ -46,7 +46,7 @@ from __future__ import annotations
 from .model import (BASIC_KINDS, BYREF_CAPTURE, CALL_COST, INLINE_BUDGET, INTERFACE_NAMES,  # noqa: F401
                     MAX_IMPLICIT_STACK_VAR, MAX_STACK_VAR, NOT_LEAKING_BUILTINS, POINTER_SHAPED, Loc, PackageFuncs,
                     Step, Summary, Verdict)
-from .package import FUNCS, _analyze_package, _PackageState, package_funcs  # noqa: F401
+from .package import FUNCS, _analyze_package, _PackageState, package_funcs, summarize_all  # noqa: F401
 from .stdlib import stdlib_facts
 from .syntax import go_anchor, go_position
 

@@ -41,21 +41,25 @@ def _analyze_package(pkg: Package) -> PackageFuncs:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        decls = package_decls(pkg)
-        state = _PackageState(pkg, decls)
-        for key in decls.funcs:
-            state.summary(key)
-        by_file: dict[str, list[Verdict]] = {}
-        for s in state.done.values():
-            for v in s.verdicts:
-                by_file.setdefault(v.file.path, []).append(v)
-        for f in pkg.files:  # package-level var initialisers
-            for v in state.package_level(f):
-                by_file.setdefault(f.path, []).append(v)
-        return PackageFuncs(state.done, by_file)
+        return summarize_all(_PackageState(pkg, package_decls(pkg)))
     finally:
         if enabled:
             gc.enable()
+
+
+def summarize_all(state: _PackageState) -> PackageFuncs:
+    """Every function's summary, then the verdicts by file (package-level initialisers included).
+    analyzer/incremental.py calls it with its dependency-tracking state."""
+    for key in state.decls.funcs:
+        state.summary(key)
+    by_file: dict[str, list[Verdict]] = {}
+    for s in state.done.values():
+        for v in s.verdicts:
+            by_file.setdefault(v.file.path, []).append(v)
+    for f in state.pkg.files:  # package-level var initialisers
+        for v in state.package_level(f):
+            by_file.setdefault(f.path, []).append(v)
+    return PackageFuncs(state.done, by_file)
 
 
 class _PackageState:
