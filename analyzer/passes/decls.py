@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..context import Package, SourceFile
-from ..parsing import F_NAME, F_TYPE, F_VALUE, specs
-from .scopes import Decl
+from ..parsing import F_NAME, F_TYPE
+from .scopes import Decl, declared_in_statement
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,8 @@ def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dic
                         n = f.text(name)
                         types[n] = TypeDecl(n, t, f, spec.type == "type_alias")
         elif top.type in ("var_declaration", "const_declaration"):
-            # as declared_in_statement, with the package kinds (one Decl per name: const
-            # blocks run to thousands of names in syscall's generated files)
-            kind = "package-var" if top.type == "var_declaration" else "package-const"
-            for spec in specs(top):
-                type_node = spec.child_by_field_id(F_TYPE)
-                value = spec.child_by_field_id(F_VALUE)
-                vals = value.named_children if value is not None else []
-                names = spec.children_by_field_id(F_NAME)
-                for i, ident in enumerate(names):
-                    name = source[ident.start_byte:ident.end_byte].decode("utf-8", "replace")
-                    values[name] = Decl(name, kind, ident, top, type_node, vals[i] if len(vals) == len(names) else None)
+            for decl in declared_in_statement(top, source, kind_prefix="package-"):
+                values[decl.name] = decl
         elif top.type == "function_declaration":
             funcs[f.text(top.child_by_field_id(F_NAME))] = (top, f)
         elif top.type == "method_declaration":

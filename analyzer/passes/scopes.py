@@ -66,8 +66,9 @@ def receiver_type_name(method: Node, source: bytes) -> str | None:
     return None
 
 
-def declared_in_statement(stmt: Node, source: bytes) -> list[Decl]:
-    """The names a statement declares in its block."""
+def declared_in_statement(stmt: Node, source: bytes, kind_prefix: str = "") -> list[Decl]:
+    """The names a statement declares in its block (kinds "package-var"/"package-const" with
+    kind_prefix="package-", for top-level declarations)."""
     out: list[Decl] = []
     if stmt.type == "short_var_declaration":
         left, right = stmt.child_by_field_id(F_LEFT), stmt.child_by_field_id(F_RIGHT)
@@ -76,7 +77,7 @@ def declared_in_statement(stmt: Node, source: bytes) -> list[Decl]:
             value = values[i] if len(values) == len(left.named_children) else None
             out.append(Decl(text(ident, source), "short", ident, stmt, None, value))
     elif stmt.type in ("var_declaration", "const_declaration"):
-        kind = "var" if stmt.type == "var_declaration" else "const"
+        kind = kind_prefix + ("var" if stmt.type == "var_declaration" else "const")
         for spec in specs(stmt):
             type_node = spec.child_by_field_id(F_TYPE)
             value = spec.child_by_field_id(F_VALUE)
