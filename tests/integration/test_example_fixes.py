@@ -6,37 +6,23 @@ Run with -s to see the before/after table.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from goperf.analyzer.toolchain import gofmt_path
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "inventory"
-LINE = re.compile(r"^Benchmark(\w+?)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+(\d+) B/op\s+(\d+) allocs/op", re.M)
-
-
-def bench(go: str, folder: Path) -> dict[str, tuple[int, int]]:
-    proc = subprocess.run([go, "test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime=300x"],
-                          cwd=folder, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return {m[1]: (int(m[2]), int(m[3])) for m in LINE.finditer(proc.stdout)}
+from example_bench import EXAMPLE, before_and_after_fix
 
 
 @pytest.mark.slow
 def test_fixes_reduce_allocations(tmp_path: Path, go: str):
     work = tmp_path / "inventory"
     shutil.copytree(EXAMPLE, work)
-    before = bench(go, work)
-    fix = subprocess.run([sys.executable, "-m", "goperf.cli.main", "lint", "--fix", "--unsafe-fixes", "."],
-                         cwd=work, capture_output=True, text=True)
-    assert fix.returncode in (0, 1), fix.stderr
+    before, after = before_and_after_fix(go, work)
     assert subprocess.run([gofmt_path(go), "-l", "."], cwd=work, capture_output=True, text=True).stdout == ""
-    after = bench(go, work)
 
     print(f"\n{'benchmark':<12} {'B/op before':>12} {'after':>9} {'allocs/op before':>17} {'after':>6}")
     for name in before:

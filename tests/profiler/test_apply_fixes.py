@@ -2,58 +2,42 @@
 `goperf lint --fix --unsafe-fixes` on a copy of examples/inventory)."""
 
 import json
-import re
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from example_bench import EXAMPLE, before_and_after_fix
 from goperf.profiler.estimate import estimate, fixed_sources
 from goperf.profiler.replay import replay
 
-INVENTORY = Path(__file__).resolve().parents[2] / "examples" / "inventory"
 BENCHES = ("SKUs", "Index", "CSV", "Labels", "ValidSKUs", "Normalize")
-LINE = re.compile(r"^Benchmark(\w+?)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+(\d+) B/op\s+(\d+) allocs/op", re.M)
 
 
 def predicted(ops=20) -> dict[str, tuple[float, float]]:
     """Per benchmark: (allocs/op saved, B/op saved) by the static model."""
-    src, _ = fixed_sources(INVENTORY)
+    src, _ = fixed_sources(EXAMPLE)
     out = {}
     for b in BENCHES:
-        e0 = estimate(str(INVENTORY / "inventory_test.go"), f"Benchmark{b}", {"ops": ops})
-        e1 = estimate(str(INVENTORY / "inventory_test.go"), f"Benchmark{b}", {"ops": ops}, sources=src)
+        e0 = estimate(str(EXAMPLE / "inventory_test.go"), f"Benchmark{b}", {"ops": ops})
+        e1 = estimate(str(EXAMPLE / "inventory_test.go"), f"Benchmark{b}", {"ops": ops}, sources=src)
         t0, t1 = replay(e0.trace).totals(), replay(e1.trace).totals()
         out[b] = ((t0["objects"] - t1["objects"]) / ops, (t0["heap_bytes"] - t1["heap_bytes"]) / ops)
     return out
 
 
 def test_fixed_sources_match_lint_fix():
-    src, applied = fixed_sources(INVENTORY)
-    text = src[str(INVENTORY / "inventory.go")].decode()
+    src, applied = fixed_sources(EXAMPLE)
+    text = src[str(EXAMPLE / "inventory.go")].decode()
     assert "var validSKUsRe = regexp.MustCompile" in text and "strings.Builder" in text
     assert {"prealloc/slice Store.SKUs", "prealloc/map Index", "concat/loop Labels"} <= set(applied)
-    assert (INVENTORY / "inventory.go").read_bytes() != src[str(INVENTORY / "inventory.go")]  # disk untouched
-
-
-def bench(go, folder, benchtime="300x"):
-    p = subprocess.run([go, "test", "-run", "^$", "-bench", ".", "-benchmem", f"-benchtime={benchtime}"],
-                       cwd=folder, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return {m[1]: (int(m[2]), int(m[3])) for m in LINE.finditer(p.stdout)}
+    assert (EXAMPLE / "inventory.go").read_bytes() != src[str(EXAMPLE / "inventory.go")]  # disk untouched
 
 
 @pytest.mark.slow
 def test_predicted_saving_vs_benchmem(tmp_path, go):
     work = tmp_path / "inventory"
-    shutil.copytree(INVENTORY, work)
-    before = bench(go, work)
-    fix = subprocess.run([sys.executable, "-m", "goperf.cli.main", "lint", "--fix", "--unsafe-fixes", "."],
-                         cwd=work, capture_output=True, text=True)
-    assert fix.returncode in (0, 1), fix.stderr
-    after = bench(go, work)
+    shutil.copytree(EXAMPLE, work)
+    before, after = before_and_after_fix(go, work)
     pred = predicted()
     rows = {}
     for b in BENCHES:
@@ -75,12 +59,12 @@ def test_fixed_sources_equal_lint_package():
     from goperf.analyzer.model import Applicability
     from goperf.cli.files import PackageFiles
     from goperf.cli.lint import lint_package
-    files = sorted(INVENTORY.glob("*.go"))
-    pkg = PackageFiles(INVENTORY, [p for p in files if not p.name.endswith("_test.go")],
+    files = sorted(EXAMPLE.glob("*.go"))
+    pkg = PackageFiles(EXAMPLE, [p for p in files if not p.name.endswith("_test.go")],
                        [p for p in files if p.name.endswith("_test.go")])
     for unsafe in (True, False):
         levels = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe else set())
-        src, _ = fixed_sources(INVENTORY, unsafe=unsafe)
+        src, _ = fixed_sources(EXAMPLE, unsafe=unsafe)
         assert src == lint_package(pkg, Config(), levels).sources, unsafe
 
 
@@ -92,7 +76,7 @@ def test_recorded_saving_vs_benchmem(tmp_path, go, capsys):
     import argparse
     from goperf.profiler import cli
     work = tmp_path / "inventory"
-    shutil.copytree(INVENTORY, work)
+    shutil.copytree(EXAMPLE, work)
     ap = argparse.ArgumentParser(prog="goperf")
     cli.add_parser(ap.add_subparsers(dest="cmd", required=True))
     args = ap.parse_args(["profile", "run", str(work), "-bench", ".", "--apply-fixes", "--format", "json",
@@ -100,11 +84,7 @@ def test_recorded_saving_vs_benchmem(tmp_path, go, capsys):
     assert cli.run(args) == 0
     doc = json.loads(capsys.readouterr().out)
     assert json.loads((tmp_path / "r.json").read_text())["meta"]["benchmarks"]["BenchmarkSKUs"] == 100
-    before = bench(go, work, "100x")
-    fix = subprocess.run([sys.executable, "-m", "goperf.cli.main", "lint", "--fix", "--unsafe-fixes", "."],
-                         cwd=work, capture_output=True, text=True)
-    assert fix.returncode in (0, 1), fix.stderr
-    after = bench(go, work, "100x")
+    before, after = before_and_after_fix(go, work, "100x")
     rows = {}
     for b in BENCHES:
         s = doc["savings_per_op"][f"Benchmark{b}"]
@@ -140,12 +120,12 @@ def test_fix_links_to_lines():
     """Each applied fix knows its lines in the original and in the fixed file; a recorded site
     two fixes cover goes to the fix whose finding is on that line."""
     from goperf.profiler.fixsites import fix_savings, link_fixes
-    src, applied, links = link_fixes(INVENTORY)
-    assert (src, applied) == fixed_sources(INVENTORY)
+    src, applied, links = link_fixes(EXAMPLE)
+    assert (src, applied) == fixed_sources(EXAMPLE)
     by = {(lk.rule, lk.function): lk for lk in links}
     pm, cr = by[("prealloc/map", "Index")], by[("copy/range-value", "Index")]
-    orig = (INVENTORY / "inventory.go").read_text().splitlines()
-    fixed = src[str(INVENTORY / "inventory.go")].decode().splitlines()
+    orig = (EXAMPLE / "inventory.go").read_text().splitlines()
+    fixed = src[str(EXAMPLE / "inventory.go")].decode().splitlines()
     assert "make(map[string]int)" in orig[min(pm.orig_lines["inventory.go"]) - 1]
     (line,) = pm.fixed_lines["inventory.go"]
     assert "make(map[string]int, len(items))" in fixed[line - 1]
