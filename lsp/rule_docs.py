@@ -22,11 +22,15 @@ def _version() -> str:
         return "dev"
 
 
-@lru_cache(maxsize=None)
 def doc_uri(rule: Rule) -> str | None:
     """A file:// URI of the rule's page, or None if the cache is not writable."""
-    page = user_cache_dir() / "rules" / _version() / (rule.id.replace("/", "-") + ".md")
-    text = f"# {rule.id}\n\n{rule.doc.strip()}\n"
+    return _page_uri(rule.id, rule.doc)
+
+
+@lru_cache(maxsize=None)  # keyed by strings (their hashes are cached): this runs per diagnostic
+def _page_uri(rule_id: str, doc: str) -> str | None:
+    page = user_cache_dir() / "rules" / _version() / (rule_id.replace("/", "-") + ".md")
+    text = f"# {rule_id}\n\n{doc.strip()}\n"
     try:
         if not page.is_file() or page.read_text() != text:
             page.parent.mkdir(parents=True, exist_ok=True)
