@@ -17,7 +17,6 @@ import dataclasses
 import inspect
 import itertools
 import logging
-import os
 import sys
 import threading
 from pathlib import Path
@@ -28,7 +27,6 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
 from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
-from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from . import compile as compiling

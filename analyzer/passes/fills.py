@@ -12,7 +12,7 @@ from tree_sitter import Node
 
 from ..context import Context
 from .loops import LOOPS, LoopInfo, assigns  # noqa: F401  (assigns: re-exported for the fill rules)
-from .scopes import FUNCTION_KINDS, Decl, identifiers_in, resolve
+from .scopes import FUNCTION_KINDS, Decl, resolve
 
 CONDITIONAL_KINDS = ("if_statement", "expression_switch_statement", "type_switch_statement",
                      "select_statement", "for_statement", "func_literal", "labeled_statement")

@@ -151,7 +151,6 @@ class Expressions:
         if fn.type == "selector_expression":
             recv_node = fn.child_by_field_name("operand")
             meth = f.text(fn.child_by_field_name("field"))
-            rtext = f.text(recv_node)
             self.expr(recv_node, env, f) if recv_node.type == "call_expression" else None
             rv = self.value(recv_node, env, f)
             if rv is not None and rv.kind in ("builder", "buffer"):

@@ -11,8 +11,8 @@ from pytest_lsp import LanguageClient
 
 from goperf.analyzer import registry
 
-from .conftest import (analyzer_disagrees, initialize_params, TESTDATA, change_doc, check_wants, edit, open_doc, rule_of, go_testdata, utf16_col,
-                       wait_published)
+from .conftest import (analyzer_disagrees, initialize_params, TESTDATA, change_doc, check_wants, edit, open_doc, rule_of, go_testdata,
+                       utf16_col)
 
 
 async def test_open_matches_wants(client: LanguageClient):

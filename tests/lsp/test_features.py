@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import time
 
-import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 

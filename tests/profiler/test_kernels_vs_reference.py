@@ -1,6 +1,5 @@
 """Kernels agree with the plain-Python reference exactly, figure for figure."""
 
-import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

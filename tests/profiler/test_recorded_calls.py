@@ -53,7 +53,7 @@ def test_instrumented_copy_is_gofmt_clean_and_builds(recorded):
     lm = cr.instrumented.line_maps["calls.go"]
     orig = (PKG / "calls.go").read_text().splitlines()
     assert all(src[n - 1] == orig[o - 1] for n, o in lm.items())
-    assert (f"calls.go", 44, "Large") in cr.compiled.inlined
+    assert ("calls.go", 44, "Large") in cr.compiled.inlined
 
 
 @pytest.mark.skipif(not available(), reason="needs gdb")

@@ -60,10 +60,9 @@ from ...parsing import F_LEFT, F_OPERATOR, F_RIGHT, inner
 from ...passes.decls import package_decls
 from ...passes.fills import innermost_loop, is_conditional, line_indent, string_literal_bytes
 from ...passes.imports import add_import, imports, local_name, may_create_cycle
-from ...passes.loops import LOOPS, LoopInfo
+from ...passes.loops import LoopInfo
 from ...passes.scopes import FUNCTION_KINDS, Decl, enclosing_function, identifiers_in, resolve
 from ...passes.typeof import KNOWN_RESULTS, kind_of
-from ...passes.types import human_bytes
 from ...passes.uses import uses
 from ...rule import Rule
 

@@ -70,8 +70,7 @@ from ...passes.loops import LOOPS, LoopInfo, constant_count
 from ._shape import guarded
 from ...passes.scopes import Decl, enclosing_function, resolve
 from ...passes.typeof import kind_of
-from ...passes.decls import package_decls
-from ...passes.types import human_bytes, sizer
+from ...passes.types import human_bytes
 from ...passes.uses import uses
 from ...rule import Rule
 
