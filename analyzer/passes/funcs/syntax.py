@@ -74,13 +74,30 @@ def go_anchor(node: Node) -> Node:
 
 
 def _has_pragma(fn: Node, f: SourceFile, pragma: str) -> bool:
-    prev = fn.prev_sibling
+    """Whether a comment line of the block right above the top-level declaration `fn` starts with `pragma`."""
     pragma_bytes = pragma.encode()
-    while prev is not None and prev.type == "comment":
-        if f.source.startswith(pragma_bytes, prev.start_byte):
-            return True
-        prev = prev.prev_sibling
-    return False
+    source = f.source
+    return any(source.startswith(pragma_bytes, start) for start in _comments_above(f).get(fn.start_byte, ()))
+
+
+def _comments_above(f: SourceFile) -> dict[int, list[int]]:
+    """Top-level node start byte -> start bytes of the comments directly above it, memoised on the file
+    (for its tree). One pass over the file's top level: Node.prev_sibling walks the siblings from the
+    first each time, quadratic over a file of many declarations."""
+    cached = f.__dict__.get("_comments_above")
+    if cached is not None and cached[0] is f.tree:
+        return cached[1]
+    out: dict[int, list[int]] = {}
+    run: list[int] = []
+    for child in f.tree.root_node.children:
+        if child.type == "comment":
+            run.append(child.start_byte)
+        else:
+            if run:
+                out[child.start_byte] = run
+            run = []
+    f.__dict__["_comments_above"] = (f.tree, out)
+    return out
 
 
 def _fields(struct: Node) -> list[Node]:

@@ -116,7 +116,7 @@ class _Verdicts:
         inline = None
         if not self.not_inlinable and not self.recursive and self.cost <= INLINE_BUDGET:
             inline = self.cost
-        if _has_pragma(self.fn, self.f, "//go:noinline"):
+        if inline is not None and _has_pragma(self.fn, self.f, "//go:noinline"):
             inline = None
         return Summary(self.key, self.fn, self.f, out_params, names, variadic, iface_params, ptr_recv, returns_local,
                        inline, result_sites, heap_sites, frame, self.recursive, verdicts, inline_moved)
