@@ -310,17 +310,27 @@ def static_lens_title(findings: Sequence[Finding]) -> str:
     return f"goperf: ≈ {figures} (static estimate, {count})"
 
 
-def profile_lens_title(row: dict, totals: dict, age: str | None, findings: int, benchmark: str | None = None) -> str:
-    """Per-op figures when the row knows its calls or ops (`in BenchmarkX` for a benchmark's row)."""
+def _per_op(row: dict) -> tuple[float, float, bool]:
+    """(bytes, objects, per op?): divided by the row's calls or ops when it knows them."""
     calls = row.get("calls") or row.get("ops") or 0
     heap, objects = row.get("heap_bytes", 0), row.get("objects", 0)
-    if calls:
-        figures = [f"{human_bytes(heap / calls)}/op", f"{_num(objects / calls)} objects/op"]
+    return (heap / calls, objects / calls, True) if calls else (heap, objects, False)
+
+
+def _gc_share(row: dict, totals: dict) -> str | None:
+    total_gc = totals.get("gc_cycles") or 0
+    return f"{100.0 * row['gc_cycles'] / total_gc:.0f}%" if "gc_cycles" in row and total_gc else None
+
+
+def profile_lens_title(row: dict, totals: dict, age: str | None, findings: int, benchmark: str | None = None) -> str:
+    """Per-op figures when the row knows its calls or ops (`in BenchmarkX` for a benchmark's row)."""
+    heap, objects, per_op = _per_op(row)
+    if per_op:
+        figures = [f"{human_bytes(heap)}/op", f"{_num(objects)} objects/op"]
     else:
         figures = [human_bytes(heap), f"{_num(objects)} objects"]
-    total_gc = totals.get("gc_cycles") or 0
-    if "gc_cycles" in row and total_gc:
-        figures.append(f"GC share {100.0 * row['gc_cycles'] / total_gc:.0f}%")
+    if (share := _gc_share(row, totals)) is not None:
+        figures.append(f"GC share {share}")
     if "morestack" in row:
         figures.append(f"morestack {row['morestack']}")
     if row.get("stack_copy_bytes"):
@@ -329,6 +339,36 @@ def profile_lens_title(row: dict, totals: dict, age: str | None, findings: int, 
     if benchmark:
         tail = f"{benchmark}, {tail}"
     return f"goperf: {' · '.join(figures)} ({tail}; {findings} finding{'s' if findings != 1 else ''})"
+
+
+HOVER_BENCHMARKS = 10  # rows of the hover's profile table; the rest are counted
+
+
+def profile_hover_markdown(function: str, rows: Sequence[tuple[str, dict, dict]], age: str | None,
+                           limit: int = HOVER_BENCHMARKS) -> str:
+    """`function`'s figures in each benchmark naming it, as a table: `rows` are (benchmark, row,
+    the benchmark's totals) in the order shown. Columns as the lens shows them: bytes and objects
+    per op, GC share, morestack, stack copy (the last three only when some row has them)."""
+    shown = list(rows[:limit])
+    cells = []
+    for name, row, totals in shown:
+        heap, objects, per_op = _per_op(row)
+        whole = "" if per_op else " (whole run)"
+        cells.append([f"`{name}`".replace("|", "\\|"), human_bytes(heap) + whole, _num(objects) + whole,
+                      _gc_share(row, totals) or "",
+                      str(row["morestack"]) if "morestack" in row else "",
+                      human_bytes(row["stack_copy_bytes"]) if row.get("stack_copy_bytes") else ""])
+    header = ["benchmark", "bytes/op", "allocs/op", "GC share", "morestack", "stack copy"]
+    keep = [i for i in range(len(header)) if i < 3 or any(c[i] for c in cells)]
+    n = len(rows)
+    tail = f" (report {age})" if age else ""
+    lines = [f"**goperf · profile** — `{function}` in {n} benchmark{'s' if n != 1 else ''}{tail}", "",
+             "| " + " | ".join(header[i] for i in keep) + " |",
+             "|" + "|".join(":---" if i == 0 else "---:" for i in keep) + "|"]
+    lines += ["| " + " | ".join(c[i] or "–" for i in keep) + " |" for c in cells]
+    if n > len(shown):
+        lines += ["", f"… and {n - len(shown)} more benchmark{'s' if n - len(shown) != 1 else ''}"]
+    return "\n".join(lines)
 
 
 def age_text(seconds: float) -> str:

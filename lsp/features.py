@@ -1,7 +1,7 @@
 """Code actions, hovers and code lenses, built from one document's analysis.
 
-Pure functions over `Analysis` values (no I/O, no server state), so that the handlers in
-server.py stay glue and these can be unit-tested without a client.
+Pure functions over `Analysis` values and the loaded profile `Report` (no I/O, no server
+state), so that the handlers in server.py stay glue and these can be unit-tested without a client.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from goperf.analyzer.model import Applicability, Finding
 from . import convert
 from .convert import Lines
 from .documents import Analysis
+from .profile import Report
 
 FUNC_TYPES = ("function_declaration", "method_declaration")
 
@@ -118,14 +119,22 @@ def _group(finding: Finding, fix) -> dict[str, list]:
     return out
 
 
-def hover(analysis: Analysis, at: int, codec: PositionCodec) -> lsp.Hover | None:
+def hover(analysis: Analysis, at: int, codec: PositionCodec, report: Report | None = None) -> lsp.Hover | None:
+    """The findings at `at`, then the enclosing function's figures in each benchmark of `report`
+    that names it; None when there is neither."""
     here = [f for f in analysis.findings if f.start <= at <= f.end]
-    if not here:
+    parts = [convert.hover_markdown(here)] if here else []
+    if report is not None and report.benchmarks and (name := function_at(analysis, at)) is not None:
+        found = report.lookup_benchmarks(name, package_name(analysis))
+        if found:
+            rows = [(bench.name, row, bench.totals) for bench, row in found]
+            parts.append(convert.profile_hover_markdown(name, rows, convert.age_text(report.age())))
+    if not parts:
         return None
-    start, end = min(f.start for f in here), max(f.end for f in here)
+    rng = convert.range_(analysis.lines, min(f.start for f in here), max(f.end for f in here), codec) if here else None
     return lsp.Hover(
-        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=convert.hover_markdown(here)),
-        range=convert.range_(analysis.lines, start, end, codec),
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
+        range=rng,
     )
 
 
@@ -149,16 +158,35 @@ def functions_with_findings(analysis: Analysis) -> list[FunctionFindings]:
         if not inside:
             continue
         name_node = decl.child_by_field_name("name")
-        name = text[name_node.start_byte:name_node.end_byte].decode("utf-8", "replace") if name_node else "?"
-        given = next((f.function for f in inside if f.function), None)
-        if given:
-            name = given
-        elif decl.type == "method_declaration":
-            recv = _receiver(decl, text)
-            if recv:
-                name = f"{recv}.{name}"
-        out.append(FunctionFindings(name, decl.start_byte, name_node.start_byte if name_node else decl.start_byte, inside))
+        out.append(FunctionFindings(_function_name(decl, text, inside), decl.start_byte,
+                                    name_node.start_byte if name_node else decl.start_byte, inside))
     return out
+
+
+def function_at(analysis: Analysis, at: int) -> str | None:
+    """The name of the function or method declared around byte `at`, as its lens names it."""
+    if analysis.tree is None:
+        return None
+    for decl in analysis.tree.root_node.named_children:
+        if decl.type in FUNC_TYPES and decl.start_byte <= at < decl.end_byte:
+            inside = [f for f in analysis.findings if decl.start_byte <= f.start < decl.end_byte]
+            return _function_name(decl, analysis.lines.text, inside)
+    return None
+
+
+def _function_name(decl, text: bytes, inside: Sequence[Finding]) -> str:
+    """The declaration's name as lenses show it ("Name" or "Recv.Name"), or the analyzer's name for
+    it when a finding inside gives one."""
+    given = next((f.function for f in inside if f.function), None)
+    if given:
+        return given
+    name_node = decl.child_by_field_name("name")
+    name = text[name_node.start_byte:name_node.end_byte].decode("utf-8", "replace") if name_node else "?"
+    if decl.type == "method_declaration":
+        recv = _receiver(decl, text)
+        if recv:
+            name = f"{recv}.{name}"
+    return name
 
 
 def _receiver(decl, text: bytes) -> str | None:

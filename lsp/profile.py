@@ -1,4 +1,4 @@
-"""The profiler's JSON report, read for code lenses.
+"""The profiler's JSON report, read for code lenses and hovers.
 
 `goperf profile` writes `goperf-profile.json` in the workspace root (the name can be changed
 with the `profileReport` setting): `{"functions": [{"function": "import/path.(*T).Method",
@@ -7,7 +7,8 @@ with the `profileReport` setting): `{"functions": [{"function": "import/path.(*T
 means lenses fall back to the static estimates of the findings. `goperf profile run` adds a
 `benchmarks` section (per benchmark: `ops`, `functions`, `totals`, `meta`) beside the whole-run
 figures; a lens shows a function's per-op figures from the benchmark it allocates most in, as
-`-benchmem` would, and the whole-run figures when no benchmark names it.
+`-benchmem` would, and the whole-run figures when no benchmark names it; a hover inside the
+function lists its per-op figures in every benchmark that names it.
 """
 
 from __future__ import annotations
@@ -43,9 +44,14 @@ class Report:
 
     def lookup_benchmark(self, function: str, package: str | None) -> tuple[Benchmark, dict] | None:
         """The benchmark in which `function` allocates the most bytes per op, with its row."""
+        found = self.lookup_benchmarks(function, package)
+        return found[0] if found else None
+
+    def lookup_benchmarks(self, function: str, package: str | None) -> list[tuple[Benchmark, dict]]:
+        """Every benchmark that names `function`, with its row, most bytes per op first (ties keep
+        the report's order)."""
         found = [(b, row) for b in self.benchmarks if (row := _pick(b.by_name, function, package)) is not None]
-        per_op = lambda br: br[1].get("heap_bytes", 0) / (br[1].get("ops") or 1)  # noqa: E731
-        return max(found, key=per_op, default=None)
+        return sorted(found, key=lambda br: _bytes_per_op(br[1]), reverse=True)
 
     def age(self) -> float:
         created = self.meta.get("created") or self.meta.get("time")
@@ -62,6 +68,10 @@ def normalize(name: str) -> str:
     name = _GENERIC.sub("", name)
     tail = name.rsplit("/", 1)[-1]
     return tail.replace("(*", "").replace("(", "").replace(")", "").replace("*", "")
+
+
+def _bytes_per_op(row: dict) -> float:
+    return row.get("heap_bytes", 0) / (row.get("ops") or 1)
 
 
 def _pick(by_name: dict[str, list[dict]], function: str, package: str | None) -> dict | None:

@@ -32,7 +32,7 @@ from pygls.workspace.position_codec import PositionCodec
 from . import compile as compiling
 from . import convert, features, options as settings
 from .documents import Analysis, Document, Scheduler
-from .profile import Reports
+from .profile import Report, Reports
 from .stdio import LockedWriter, MessageReader
 
 log = logging.getLogger("goperf.lsp")
@@ -231,6 +231,13 @@ class GoperfServer(LanguageServer):
     def doc(self, uri: str) -> Document | None:
         return self.scheduler.docs.get(uri)
 
+    def report(self) -> Report | None:
+        """The profile report (`profileReport`, relative to the workspace root), if readable."""
+        path = Path(self.options.profile_report)
+        if not path.is_absolute() and (root := self.root()) is not None:
+            path = root / path
+        return self.reports.load(str(path)) if path.is_absolute() else None
+
 
 server = GoperfServer()
 
@@ -380,7 +387,7 @@ async def hover(ls: GoperfServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if result is None:
         return None
     codec = ls.codec()
-    return features.hover(result, convert.offset(result.lines, params.position, codec), codec)
+    return features.hover(result, convert.offset(result.lines, params.position, codec), codec, ls.report())
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=True))
@@ -407,11 +414,7 @@ def code_lens_resolve(ls: GoperfServer, lens: lsp.CodeLens) -> lsp.CodeLens:
 
 
 def _lens_title(ls: GoperfServer, result: Analysis, fn: features.FunctionFindings) -> str:
-    root = ls.root()
-    report_path = Path(ls.options.profile_report)
-    if not report_path.is_absolute() and root is not None:
-        report_path = root / report_path
-    report = ls.reports.load(str(report_path)) if report_path.is_absolute() else None
+    report = ls.report()
     if report is not None:
         package, age = features.package_name(result), convert.age_text(report.age())
         in_bench = report.lookup_benchmark(fn.name, package)

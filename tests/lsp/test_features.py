@@ -135,6 +135,93 @@ async def test_code_lens_static_then_profile(client: LanguageClient, tmp_path):
     assert "BenchmarkLarge" in title, title
 
 
+def bench_row(function: str, heap: int, objects: int, ops: int = 100, **extra) -> dict:
+    return {"function": f"example.com/goperftest.{function}", "heap_bytes": heap, "objects": objects,
+            "ops": ops, **extra}
+
+
+def line_of(path, prefix: str) -> int:
+    return next(i for i, l in enumerate(path.read_text().splitlines()) if l.startswith(prefix))
+
+
+async def hover_at(client, path, line: int, character: int):
+    return await client.text_document_hover_async(lsp.HoverParams(
+        lsp.TextDocumentIdentifier(path.as_uri()), lsp.Position(line, character)))
+
+
+async def test_hover_profile_per_benchmark(vsclient: LanguageClient, tmp_path):
+    path = module(tmp_path)
+    diags = await open_doc(vsclient, path)
+    report = {
+        "functions": [bench_row("rangeSlice", 4096, 8), bench_row("channel", 512, 2)],  # whole run only
+        "totals": {"heap_bytes": 8192, "gc_cycles": 4}, "meta": {"created": time.time() - 120},
+        "benchmarks": {
+            # Report order is not the hover's order: by bytes/op, most first.
+            "BenchmarkSmall": {"ops": 100, "functions": [
+                bench_row("rangeSlice", 6400, 100, gc_cycles=1, morestack=0),
+                bench_row("withBreak", 3200, 50, gc_cycles=1, morestack=0)], "totals": {"gc_cycles": 2}},
+            "BenchmarkLarge": {"ops": 50, "functions": [
+                bench_row("rangeSlice", 51200, 150, ops=50, gc_cycles=1, morestack=3)], "totals": {"gc_cycles": 4}},
+            "BenchmarkBroken": {"functions": "not a list"},
+        },
+    }
+    (tmp_path / "goperf-profile.json").write_text(json.dumps(report))
+
+    # On a finding in rangeSlice: the finding, then both benchmarks' rows.
+    target = next(d for d in diags if "preallocate" in d.message and d.range.start.line > line_of(path, "func rangeSlice"))
+    assert target.range.start.line < line_of(path, "func literal")
+    h = await hover_at(vsclient, path, target.range.start.line, target.range.start.character + 1)
+    text = h.contents.value
+    assert target.message in text and "**goperf · profile** — `rangeSlice` in 2 benchmarks (report 2 min old)" in text, text
+    assert text.index(target.message) < text.index("goperf · profile")
+    rows = [l for l in text.splitlines() if l.startswith("| `Benchmark")]
+    assert rows == ["| `BenchmarkLarge` | 1.0 KiB | 3 | 25% | 3 |",
+                    "| `BenchmarkSmall` | 64 B | 1 | 50% | 0 |"], text
+    assert "| benchmark | bytes/op | allocs/op | GC share | morestack |" in text, text
+    assert h.range is not None and h.range.start.line == target.range.start.line
+
+    # Anywhere else in rangeSlice (no finding there): the profile section alone.
+    h = await hover_at(vsclient, path, line_of(path, "func rangeSlice"), 6)
+    assert h is not None and h.contents.value.startswith("**goperf · profile** — `rangeSlice`"), h
+    assert "prealloc/slice" not in h.contents.value
+
+    # A function with no findings, named by one benchmark.
+    h = await hover_at(vsclient, path, line_of(path, "func withBreak") + 1, 2)
+    assert h is not None and "`withBreak` in 1 benchmark (" in h.contents.value
+    assert [l for l in h.contents.value.splitlines() if l.startswith("| `")] == ["| `BenchmarkSmall` | 32 B | 0.5 | 50% | 0 |"]
+
+    # Findings in a function no benchmark names: no profile section.
+    literal = next(d for d in diags if d.range.start.line > line_of(path, "func literal") and d.code == "prealloc/slice")
+    h = await hover_at(vsclient, path, literal.range.start.line, literal.range.start.character + 1)
+    assert h is not None and literal.message in h.contents.value and "goperf · profile" not in h.contents.value
+
+    # Neither findings nor benchmark rows (channel is only in the whole-run rows): nothing.
+    assert await hover_at(vsclient, path, line_of(path, "func channel") + 1, 2) is None
+    assert await hover_at(vsclient, path, 0, 0) is None
+
+
+def test_lookup_benchmarks_order_and_cap(tmp_path):
+    from goperf.lsp import convert
+    from goperf.lsp.profile import Reports
+
+    benches = {f"Benchmark{i}": {"functions": [bench_row("T.Get", 100 * (i % 4), 1)]} for i in range(13)}
+    benches["BenchmarkOther"] = {"functions": [bench_row("Other", 1 << 20, 1)]}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps({"functions": [], "benchmarks": benches}))
+    report = Reports().load(str(path))
+    found = report.lookup_benchmarks("(*T).Get", "goperftest")
+    # By bytes per op, most first; equal figures keep the report's order.
+    assert [b.name for b, _ in found] == ["Benchmark3", "Benchmark7", "Benchmark11", "Benchmark2", "Benchmark6",
+                                          "Benchmark10", "Benchmark1", "Benchmark5", "Benchmark9", "Benchmark0",
+                                          "Benchmark4", "Benchmark8", "Benchmark12"]
+    assert report.lookup_benchmark("T.Get", "goperftest")[0].name == "Benchmark3"
+    assert report.lookup_benchmarks("Missing", None) == []
+    text = convert.profile_hover_markdown("T.Get", [(b.name, row, b.totals) for b, row in found], None)
+    assert len([l for l in text.splitlines() if l.startswith("| `")]) == convert.HOVER_BENCHMARKS
+    assert text.endswith("… and 3 more benchmarks")
+    assert "GC share" not in text and "morestack" not in text  # columns only for figures the rows carry
+
+
 async def test_configuration_change_relints(vsclient: LanguageClient, tmp_path):
     path = module(tmp_path)
     diags = await open_doc(vsclient, path)
