@@ -18,6 +18,7 @@ from goperf.analyzer.config import Config
 from goperf.analyzer.context import Package, SourceFile
 from goperf.analyzer.driver import analyze_package
 from goperf.analyzer.fixes import fix_until_stable
+from goperf.analyzer.gcpause import collector_paused
 from goperf.analyzer.model import Applicability, Finding
 
 from .files import PackageFiles
@@ -67,11 +68,13 @@ def _named_alone(pkg: PackageFiles, path: str) -> bool:
 def lint_package(pkg: PackageFiles, config: Config, fix_level: set[Applicability] | None = None) -> PackageResult:
     """Analyze one package; with `fix_level`, apply fixes of those applicabilities in rounds (in memory)."""
     sources, lint_paths, errors = read_package(pkg, config.generated)
-    if fix_level:
-        result = fix_until_stable(sources, lint_paths, config, fix_level)
-        return PackageResult(pkg.folder, result.findings, result.sources, sources, len(result.applied), errors)
-    package = Package([SourceFile.parse(p, s) for p, s in sources.items()])
-    return PackageResult(pkg.folder, analyze_package(package, config, lint_paths), sources, sources, 0, errors)
+    with collector_paused():
+        if fix_level:
+            result = fix_until_stable(sources, lint_paths, config, fix_level)
+            return PackageResult(pkg.folder, result.findings, result.sources, sources, len(result.applied), errors)
+        package = Package([SourceFile.parse(p, s) for p, s in sources.items()])
+        findings = analyze_package(package, config, lint_paths)
+    return PackageResult(pkg.folder, findings, sources, sources, 0, errors)
 
 
 def _lint_worker(args) -> PackageResult:

@@ -31,6 +31,7 @@ from tree_sitter import Point, Tree
 from goperf.analyzer import parsing
 from goperf.analyzer.config import Config
 from goperf.analyzer.context import Package, SourceFile
+from goperf.analyzer.gcpause import collector_paused
 from goperf.analyzer.incremental import IncrementalFile
 from goperf.analyzer.model import Finding
 
@@ -412,7 +413,8 @@ class Scheduler:
             if d is not doc and d.result is not None and d.result.file is not None
         }
         package = Package([file, *self.siblings.files(doc.path, snap.config.tests, overrides)])
-        findings = self.adjust([f for f in doc.analyzer.analyze(file, package, snap.config) if f.path == doc.path])
+        with collector_paused():
+            findings = self.adjust([f for f in doc.analyzer.analyze(file, package, snap.config) if f.path == doc.path])
         self.analysis_count += 1
         if doc.closed:
             return None

@@ -43,16 +43,26 @@ def _collect(pkg: Package) -> PackageDecls:
 
 
 def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dict[str, tuple[Node, SourceFile]]]:
-    """One file's share of the package declarations, memoised on the file (for its tree): a
-    re-analysis after an edit re-reads only the edited file, the siblings' shares are kept."""
+    """One file's share of the package declarations. The walk is memoised on the file (for its tree):
+    a re-analysis after an edit re-reads only the edited file, the siblings' shares are kept. The memo
+    holds no reference to the file (the file is attached here), so that a replaced file is freed by
+    reference counting, not left in a cycle for the collector."""
     cached = f.__dict__.get("_decls")
-    if cached is not None and cached[0] is f.tree and cached[1] is f.source:
-        return cached[2]
+    if cached is None or cached[0] is not f.tree or cached[1] is not f.source:
+        cached = (f.tree, f.source, _walk(f))
+        f.__dict__["_decls"] = cached
+    types, values, funcs = cached[2]
+    return ({n: TypeDecl(n, t, f, alias) for n, (t, alias) in types.items()}, values,
+            {key: (node, f) for key, node in funcs.items()})
+
+
+def _walk(f: SourceFile) -> tuple[dict[str, tuple[Node, bool]], dict[str, Decl], dict[str, Node]]:
+    """The file's types (name -> (type node, is alias)), vars and consts, and funcs ("Name" or "Recv.Name")."""
     from .scopes import receiver_type_name
 
-    types: dict[str, TypeDecl] = {}
+    types: dict[str, tuple[Node, bool]] = {}
     values: dict[str, Decl] = {}
-    funcs: dict[str, tuple[Node, SourceFile]] = {}
+    funcs: dict[str, Node] = {}
     source = f.source
     for top in f.tree.root_node.named_children:
         if top.type == "type_declaration":
@@ -60,16 +70,13 @@ def file_decls(f: SourceFile) -> tuple[dict[str, TypeDecl], dict[str, Decl], dic
                 if spec.type in ("type_spec", "type_alias"):
                     name, t = spec.child_by_field_id(F_NAME), spec.child_by_field_id(F_TYPE)
                     if name is not None and t is not None:
-                        n = f.text(name)
-                        types[n] = TypeDecl(n, t, f, spec.type == "type_alias")
+                        types[f.text(name)] = (t, spec.type == "type_alias")
         elif top.type in ("var_declaration", "const_declaration"):
             for decl in declared_in_statement(top, source, kind_prefix="package-"):
                 values[decl.name] = decl
         elif top.type == "function_declaration":
-            funcs[f.text(top.child_by_field_id(F_NAME))] = (top, f)
+            funcs[f.text(top.child_by_field_id(F_NAME))] = top
         elif top.type == "method_declaration":
             recv = receiver_type_name(top, f.source)
-            funcs[f"{recv}.{f.text(top.child_by_field_name('name'))}"] = (top, f)
-    result = (types, values, funcs)
-    f.__dict__["_decls"] = (f.tree, f.source, result)
-    return result
+            funcs[f"{recv}.{f.text(top.child_by_field_name('name'))}"] = top
+    return types, values, funcs

@@ -52,8 +52,7 @@ class Sizer:
     """Computes layouts within one package, memoising named types."""
 
     def __init__(self, pkg: Package):
-        self.pkg = pkg
-        self.decls = package_decls(pkg)
+        self.decls = package_decls(pkg)  # not the package: it holds this Sizer among its results
         self._named: dict[str, Layout | None] = {}
         self._in_progress: set[str] = set()
 

@@ -217,7 +217,9 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
                     self.to_heap([(loc, 0, [])], "passed to an assembly function (no body, no //go:noescape)", fn)
         self.finish_closures()
         self.solve()
-        return self.summarize(params, names, variadic, iface_params, ptr_recv)
+        summary = self.summarize(params, names, variadic, iface_params, ptr_recv)
+        self.release()
+        return summary
 
     def run_init(self, calls: list[tuple[Node, Node]]) -> list[Verdict]:
         """The verdicts of package-level initialiser calls, as the compiler's init function: each value
@@ -229,4 +231,15 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
             self.to_heap(value, f"stored in the package variable {names}", spec)
         self.finish_closures()
         self.solve()
-        return self.summarize([], [], False, set(), False).verdicts
+        verdicts = self.summarize([], [], False, set(), False).verdicts
+        self.release()
+        return verdicts
+
+    def release(self) -> None:
+        """Drop the flow graph once solved: its cycles (`x = y; y = x`, a closure and what it captures)
+        would otherwise keep it alive until the cyclic collector runs, not free it by reference counting."""
+        for loc in self.locs:
+            loc.edges.clear()
+            loc.captures.clear()
+        self.heap.edges.clear()
+        self.out.edges.clear()

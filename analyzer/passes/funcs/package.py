@@ -9,8 +9,6 @@ cannot. analyzer/incremental.py subclasses _PackageState to track those dependen
 
 from __future__ import annotations
 
-import gc
-
 from tree_sitter import Node
 
 from ...context import Context, Package, Pass, SourceFile
@@ -36,15 +34,7 @@ FUNCS = Pass("funcs", _run)
 
 
 def _analyze_package(pkg: Package) -> PackageFuncs:
-    # The pass allocates a dozen objects per syntax node, nearly all freed by reference counting as
-    # each function's analysis ends; the cyclic collector's scans of them were ~7% of its time.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return summarize_all(_PackageState(pkg, package_decls(pkg)))
-    finally:
-        if enabled:
-            gc.enable()
+    return summarize_all(_PackageState(pkg, package_decls(pkg)))
 
 
 def summarize_all(state: _PackageState) -> PackageFuncs:
