@@ -54,8 +54,10 @@ class Report:
         return sorted(found, key=lambda br: _bytes_per_op(br[1]), reverse=True)
 
     def age(self) -> float:
-        created = self.meta.get("created") or self.meta.get("time")
-        if isinstance(created, (int, float)):
+        """Seconds since the profile ran: the report's `meta.time` (a Unix time; `meta.created` is the
+        same instant as ISO text), else the file's modification time."""
+        created = self.meta.get("time")
+        if isinstance(created, (int, float)) and not isinstance(created, bool):
             return time.time() - float(created)
         return time.time() - self.mtime
 

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import time
+from datetime import datetime, timezone
 
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
@@ -14,6 +15,11 @@ from pytest_lsp import LanguageClient
 from .conftest import (GO_MOD, TESTDATA, apply_text_edits, change_doc, edits_for, open_doc, wait_published)
 
 BASIC = TESTDATA / "prealloc/slice/basic.go"
+
+
+def _meta(when: float) -> dict:
+    """A report's meta as profiler/report.py writes it: `time` (Unix) and `created` (the same, ISO)."""
+    return {"created": datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds"), "time": when}
 
 
 def module(tmp_path, name="basic.go"):
@@ -113,7 +119,7 @@ async def test_code_lens_static_then_profile(client: LanguageClient, tmp_path):
     # A profile report in the workspace root replaces the static figures.
     report = {"functions": [{"function": "example.com/goperftest.rangeSlice", "heap_bytes": 4096, "objects": 8,
                              "gc_cycles": 1, "morestack": 2, "stack_copy_bytes": 0, "calls": 2}],
-              "totals": {"heap_bytes": 8192, "gc_cycles": 4}, "meta": {"created": time.time() - 120}}
+              "totals": {"heap_bytes": 8192, "gc_cycles": 4}, "meta": _meta(time.time() - 120)}
     (tmp_path / "goperf-profile.json").write_text(json.dumps(report))
     by_line = {lens.range.start.line: lens for lens in lenses}
     line = next(i for i, l in enumerate(path.read_text().splitlines()) if l.startswith("func rangeSlice"))
@@ -154,7 +160,7 @@ async def test_hover_profile_per_benchmark(vsclient: LanguageClient, tmp_path):
     diags = await open_doc(vsclient, path)
     report = {
         "functions": [bench_row("rangeSlice", 4096, 8), bench_row("channel", 512, 2)],  # whole run only
-        "totals": {"heap_bytes": 8192, "gc_cycles": 4}, "meta": {"created": time.time() - 120},
+        "totals": {"heap_bytes": 8192, "gc_cycles": 4}, "meta": _meta(time.time() - 120),
         "benchmarks": {
             # Report order is not the hover's order: by bytes/op, most first.
             "BenchmarkSmall": {"ops": 100, "functions": [
