@@ -140,7 +140,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
                 loc.reassigned = False
 
     def flow(self, dst: Loc, srcs: Flows, why: str, node: Node | None) -> None:
-        for src, derefs, _ in srcs:
+        for src, derefs in srcs:
             if src is dst and derefs >= 0:
                 continue
             dst.edges.append((src, derefs, why, node))
@@ -214,7 +214,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
             for loc in params:
                 if loc is not None and (loc.tkind in POINTER_SHAPED or loc.tkind in ("slice", "string")
                                         or loc.tname == "unsafe.Pointer"):
-                    self.to_heap([(loc, 0, [])], "passed to an assembly function (no body, no //go:noescape)", fn)
+                    self.to_heap([(loc, 0)], "passed to an assembly function (no body, no //go:noescape)", fn)
         self.finish_closures()
         self.solve()
         summary = self.summarize(params, names, variadic, iface_params, ptr_recv)

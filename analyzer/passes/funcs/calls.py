@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from ...parsing import inner
 from .fields import F_ARGUMENTS, F_ELEMENT, F_FIELD, F_FUNCTION, F_OPERAND, F_TYPE
-from .model import BASIC_KINDS, CALL_COST, NOT_LEAKING_BUILTINS, Flows, Loc, Step, Summary
+from .model import BASIC_KINDS, CALL_COST, NOT_LEAKING_BUILTINS, Flows, Summary
 from .stdlib import _table_facts, stdlib_facts
 
 _CONVERSION_CALLEES = frozenset({"slice_type", "array_type", "map_type", "pointer_type", "parenthesized_type",
@@ -46,7 +46,7 @@ class _Calls:
                 site = self.site("new", e, paren, ("", e, ""))
                 layout = self.st.sizer.layout(args[0], self.f) if args else None
                 site.const_size = layout.size if layout is not None else None
-                return [(site, -1, [])]
+                return [(site, -1)]
             if name == "make":
                 return self.make(e, args, paren)
             if name == "append":
@@ -67,7 +67,7 @@ class _Calls:
         if ft == "func_literal":
             self.cost += 1
             vals_fn = self.func_literal(fn)  # called in place: the closure itself stays on the stack
-            for l, _, _ in vals_fn:
+            for l, _ in vals_fn:
                 l.report = False
             for a in args:
                 self.ev_unused(a)
@@ -161,32 +161,29 @@ class _Calls:
         if variadic and len(args) + offset > last and not spread:
             va = self.site("varargs", e, paren, "... argument")
             self.flow(va, varargs_vals, "element of the ... slice", e)
-            actuals.append(([(va, -1, [])], last))
+            actuals.append(([(va, -1)], last))
         short = key.rsplit("/", 1)[-1]
         for val, pi in actuals:
             heap_d, res_d = params[pi] if pi < nparams else (None, None)
             if heap_d is not None and val:
-                self.to_heap([(l, d + heap_d, st) for l, d, st in val], f"passed to {short}, which leaks it", e)
+                self.to_heap([(l, d + heap_d) for l, d in val], f"passed to {short}, which leaks it", e)
             if res_d is not None:
-                result.extend((l, d + res_d, st) for l, d, st in val)
+                result.extend((l, d + res_d) for l, d in val)
         if inline is not None:
             for kind in sites:
                 s = self.site("inlined", e, paren, f"allocation inside inlined {short}")
                 if kind == "heap":
-                    self.to_heap([(s, -1, [])], f"allocated inside the inlined {short}", e)
+                    self.to_heap([(s, -1)], f"allocated inside the inlined {short}", e)
                 else:
-                    result.append((s, -1, []))
+                    result.append((s, -1))
             for name, kind in moved:  # the inlined body's variables, placed by the compiler at the call
                 v = self.new_loc(name, "var", paren)
                 v.inlined_from = short
                 if kind == "heap":
-                    self.to_heap([(v, -1, [])], f"{name} is a variable of {short}, inlined here, whose address escapes", e)
+                    self.to_heap([(v, -1)], f"{name} is a variable of {short}, inlined here, whose address escapes", e)
                 else:
-                    self.out_via_result(v, result, e, short)
+                    result.append((v, -1))  # moved only if the caller lets the result escape
         return result
-
-    def out_via_result(self, v: Loc, result: Flows, e: Node, short: str) -> None:
-        result.append((v, -1, [Step(f"{v.name} is a variable of {short}, inlined here, whose address {short} returns", e)]))
 
     def unknown_call(self, fn: Node, args: list[Node], e: Node) -> Flows:
         """A callee syntax cannot see: an interface method, a func value, or another package's function."""
@@ -249,7 +246,7 @@ class _Calls:
                 site.const_size = n * elem.size
             elif n is None:
                 site.const_size = -1  # non-constant: on the stack only if it does not escape and is small
-        return [(site, -1, [])]
+        return [(site, -1)]
 
     def append(self, e: Node, args: list[Node], paren: Node) -> Flows:
         if not args:
@@ -257,9 +254,9 @@ class _Calls:
         base = self.ev(args[0])
         for a in args[1:]:
             if a.type == "variadic_argument":
-                val = [(l, d + 1, st) for l, d, st in (self.ev(a.named_children[0]) if a.named_child_count else [])]
+                val = [(l, d + 1) for l, d in (self.ev(a.named_children[0]) if a.named_child_count else [])]
             else:
                 val = self.ev(a)
             self.to_heap(val, "appended to a slice", e)
         site = self.site("append", e, paren, "append")
-        return base + [(site, -1, [])]
+        return base + [(site, -1)]

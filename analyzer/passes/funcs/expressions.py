@@ -42,7 +42,7 @@ class _Expressions:
         self.ev(e)
 
     def ev(self, e: Node | None) -> Flows:
-        """What the value of `e` points to: [(location, derefs, steps)]."""
+        """What the value of `e` points to: [(location, derefs)]."""
         if e is None:
             return []
         self.cost += 1
@@ -58,7 +58,7 @@ class _Expressions:
             owner = self.owner_stack[-1]
             if owner is not None and loc.owner != id(owner):
                 self.capture(loc)
-            return [(loc, 0, [])]
+            return [(loc, 0)]
         if t in _LITERALS:
             return []
         if t == "unary_expression":
@@ -67,7 +67,7 @@ class _Expressions:
             if op == "&":
                 return self.address_of(operand, e)
             if op == "*":
-                return [(l, d + 1, st) for l, d, st in self.ev(operand)]
+                return [(l, d + 1) for l, d in self.ev(operand)]
             self.ev_unused(operand)
             return []
         if t == "call_expression":
@@ -84,9 +84,9 @@ class _Expressions:
                 owner = self.owner_stack[-1]
                 if owner is not None and loc.owner != id(owner):
                     self.capture(loc)
-                return [(loc, 1 if k in ("pointer", None) else 0, [])]
+                return [(loc, 1 if k in ("pointer", None) else 0)]
             k = self.kind_of(operand)
-            return [(l, d + (1 if k in ("pointer", None) else 0), st) for l, d, st in self.ev(operand)]
+            return [(l, d + (1 if k in ("pointer", None) else 0)) for l, d in self.ev(operand)]
         if t == "index_expression":
             operand = inner(e.child_by_field_id(F_OPERAND))
             self.ev_unused(e.child_by_field_id(F_INDEX))
@@ -94,7 +94,7 @@ class _Expressions:
             vals = self.ev(operand)
             if k in ("map", "string"):
                 return []
-            return [(l, d + (0 if k == "array" else 1), st) for l, d, st in vals]
+            return [(l, d + (0 if k == "array" else 1)) for l, d in vals]
         if t == "slice_expression":
             operand = inner(e.child_by_field_id(F_OPERAND))
             for fid in (F_START, F_END, F_CAPACITY):
@@ -112,12 +112,12 @@ class _Expressions:
             self.ev_unused(right)
             if _op(e) == "+" and self.is_string(e):
                 site = self.site("concat", e, e.child_by_field_id(F_OPERATOR), ("", e, ""))
-                return [(site, -1, [])]
+                return [(site, -1)]
             return []
         if t == "type_assertion_expression":
             vals = self.ev(e.child_by_field_id(F_OPERAND))
             k, _ = self.type_kind(e.child_by_field_id(F_TYPE))
-            return [(l, d + (0 if k in POINTER_SHAPED else 1), st) for l, d, st in vals]
+            return [(l, d + (0 if k in POINTER_SHAPED else 1)) for l, d in vals]
         if t == "type_conversion_expression":
             return self.conversion(e.child_by_field_id(F_TYPE), e.child_by_field_id(F_OPERAND), e)
         if t in ("expression_list", "parenthesized_expression", "literal_element", "argument_list"):
@@ -138,14 +138,14 @@ class _Expressions:
             if loc is None:
                 return []
             loc.addr_taken = True
-            return [(loc, -1, [])]
+            return [(loc, -1)]
         if operand.type == "selector_expression":
             base = inner(operand.child_by_field_id(F_OPERAND))
             loc = self.addressable_local(base)
             if loc is not None:
                 loc.addr_taken = True
-                return [(loc, -1, [])]
-            return [(l, d - 1, st) for l, d, st in self.ev(operand)]
+                return [(loc, -1)]
+            return [(l, d - 1) for l, d in self.ev(operand)]
         if operand.type == "index_expression":
             base = inner(operand.child_by_field_id(F_OPERAND))
             self.ev_unused(operand.child_by_field_id(F_INDEX))
@@ -153,9 +153,9 @@ class _Expressions:
                 loc = self.addressable_local(base)
                 if loc is not None:
                     loc.addr_taken = True
-                    return [(loc, -1, [])]
+                    return [(loc, -1)]
             return self.ev(base)
-        return [(l, d - 1, st) for l, d, st in self.ev(operand)]
+        return [(l, d - 1) for l, d in self.ev(operand)]
 
     def composite(self, e: Node, amp: Node | None) -> Flows:
         t = e.child_by_field_id(F_TYPE)
@@ -174,7 +174,7 @@ class _Expressions:
                     self.to_heap(self.element(el, False), "stored in a map literal", el)
                 else:
                     self.flow(site, self.element(el, iface_elems), "element of the literal", el)
-            return [(site, -1, [])]
+            return [(site, -1)]
         out = []
         for el in elems:
             out.extend(self.element(el, False))
@@ -236,7 +236,7 @@ class _Expressions:
         self.pop_scope()
         self.owner_stack.pop()
         self.loop_depth, self.result_types, self.named_results = saved_depth, saved_results, saved_named
-        return [(site, -1, [])]
+        return [(site, -1)]
 
     def finish_closures(self) -> None:
         for site in self.locs:
@@ -261,7 +261,7 @@ class _Expressions:
         vals = self.ev(e)
         site = self.site("iface", e, e, ("", e, ""))
         self.flow(site, vals, "converted to an interface", e)
-        return [(site, -1, [])]
+        return [(site, -1)]
 
     def probably_interface(self, e: Node) -> bool:
         """Unknown types: errors and values produced by calls are usually interfaces or pointers."""
@@ -296,11 +296,11 @@ class _Expressions:
         tt = self.text(type_node).replace(" ", "")
         if tt in ("[]byte", "[]rune") and src != "slice":
             self.ev_unused(operand)
-            return [(self.site("conv", e, _go_pos_node(operand), (f"({tt})(", operand, ")")), -1, [])]
+            return [(self.site("conv", e, _go_pos_node(operand), (f"({tt})(", operand, ")")), -1)]
         if tt == "string" and src not in ("string",):
             if src in ("int",):
                 self.ev_unused(operand)
-                return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1, [])]
+                return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1)]
             self.ev_unused(operand)
-            return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1, [])]
+            return [(self.site("conv", e, _go_pos_node(operand), ("string(", operand, ")")), -1)]
         return self.ev(operand)

@@ -360,13 +360,8 @@ class _Kinds:
             facts, _, _ = self.resolve_callee_quiet(fn)
             if isinstance(facts, dict) and facts.get("seq"):
                 return "func"
-            known = {"strings.Join": "string", "fmt.Sprintf": "string", "fmt.Sprint": "string", "strconv.Itoa": "string",
-                     "strconv.Quote": "string", "strings.Repeat": "string", "strconv.FormatInt": "string",
-                     "errors.New": "interface", "fmt.Errorf": "interface", "strings.TrimSpace": "string",
-                     "strings.ToLower": "string", "strings.ToUpper": "string", "strings.TrimPrefix": "string",
-                     "strings.TrimSuffix": "string", "strings.Replace": "string", "strings.ReplaceAll": "string"}
-            if name in known:
-                return known[name]
+            if name in _KNOWN_RESULT_KINDS:
+                return _KNOWN_RESULT_KINDS[name]
             if fn.type == "selector_expression" and self.text(fn.child_by_field_id(F_FIELD)) in ("String", "Error"):
                 return "string"
             return None
@@ -446,6 +441,13 @@ class _Kinds:
         if e.type == "binary_expression" and _op(e) == "+":
             return self.is_string(e.child_by_field_id(F_LEFT)) or self.is_string(e.child_by_field_id(F_RIGHT))
         return self.kind_of(e) == "string"
+
+
+_KNOWN_RESULT_KINDS = {"strings.Join": "string", "fmt.Sprintf": "string", "fmt.Sprint": "string", "strconv.Itoa": "string",
+                       "strconv.Quote": "string", "strings.Repeat": "string", "strconv.FormatInt": "string",
+                       "errors.New": "interface", "fmt.Errorf": "interface", "strings.TrimSpace": "string",
+                       "strings.ToLower": "string", "strings.ToUpper": "string", "strings.TrimPrefix": "string",
+                       "strings.TrimSuffix": "string", "strings.Replace": "string", "strings.ReplaceAll": "string"}
 
 
 def _kind_elsewhere(fa: "_FuncAnalysis", decl) -> tuple[str | None, None]:

@@ -131,4 +131,4 @@ class Loc:
         self.rkind: str | None = None  # bound to a std call's result of this kind (table "results")
 
 
-Flows = list  # list[tuple[Loc, int, list[Step]]]: the value is `derefs` applied to the location
+Flows = list  # list[tuple[Loc, int]]: the value is `derefs` applied to the location

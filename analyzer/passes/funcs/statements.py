@@ -144,7 +144,7 @@ class _Statements:
                 if existing is None:
                     self.infer(loc, rhs[i])
             elif len(rhs) == 1:
-                self.flow(loc, [(l, d, st) for l, d, st in values[0] if getattr(l, "kind", "") != "site"] if i else values[0],
+                self.flow(loc, [(l, d) for l, d in values[0] if getattr(l, "kind", "") != "site"] if i else values[0],
                           "assigned", s)
                 if existing is None:
                     self.infer_multi(loc, inner(rhs[0]), i)
@@ -342,7 +342,7 @@ class _Statements:
                     if i == 0 or rk in ("string", "int", "chan", "func"):
                         elem = []
                     else:
-                        elem = [(l, d + (0 if rk == "array" else 1), st) for l, d, st in rv]
+                        elem = [(l, d + (0 if rk == "array" else 1)) for l, d in rv]
                     if define and ident.type == "identifier":
                         loc = self.declare(ident)
                         if loc is not None:
@@ -395,7 +395,7 @@ class _Statements:
         # iterator call, each `return` in the body re-issued after it) costs the function the rest
         self.cost += 15 + RANGE_FUNC_COST + RANGE_FUNC_RETURN_COST * body_returns
         if not inlined:
-            self.to_heap([(site, -1, [])], "the loop body of a range over a function, passed to the iterator as yield", s)
+            self.to_heap([(site, -1)], "the loop body of a range over a function, passed to the iterator as yield", s)
 
 
     def switch(self, s: Node) -> None:
@@ -414,7 +414,7 @@ class _Statements:
                 for ident in alias.named_children:
                     loc = self.declare(ident)
                     if loc is not None:
-                        self.flow(loc, [(l, d + 1, st) for l, d, st in vv], "type switch", case)
+                        self.flow(loc, [(l, d + 1) for l, d in vv], "type switch", case)
             for c in case.named_children:
                 if c.type == "statement_list":
                     self.stmt(c)
