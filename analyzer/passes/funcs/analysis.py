@@ -51,6 +51,7 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.not_inlinable = False
         self.recursive = False
         self.imports = state.file_imports(f)
+        self.imports_unsafe = "unsafe" in self.imports.values()
         self.names: dict[int, str] = {}  # token start byte -> text (see name())
         self.instantiated: list[tuple[list, Node, str]] = []  # (table "outside" verdicts, call, callee)
 

@@ -25,23 +25,25 @@ class _Calls:
     """Call walkers of _FuncAnalysis, with the inlining model."""
 
     def call(self, e: Node, deferred: bool = False) -> Flows:
-        callee = e.child_by_field_id(F_FUNCTION)
-        if callee is None:  # half-typed code: `defer (` parses as a call with no callee
+        fn = e.child_by_field_id(F_FUNCTION)
+        if fn is None:  # half-typed code: `defer (` parses as a call with no callee
             return []
-        fn = inner(callee)
+        ft = fn.type
+        if ft == "parenthesized_expression":
+            fn = inner(fn)
+            ft = fn.type
         args_node = e.child_by_field_id(F_ARGUMENTS)
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
         paren = args_node if args_node is not None else e
-        ft = fn.type
         if ft in _CONVERSION_CALLEES and len(args) == 1:
             return self.conversion(fn, args[0], e)
         name = self.name(fn) if ft == "identifier" else None
-        if ft == "selector_expression":
+        if ft == "selector_expression" and self.imports_unsafe:
             pkg = fn.child_by_field_id(F_OPERAND)
             if pkg.type == "identifier" and self.imports.get(self.name(pkg)) == "unsafe" and \
                     self.lookup(self.name(pkg)) is None:
                 return self.unsafe_builtin(self.name(fn.child_by_field_id(F_FIELD)), args)
-        if name is not None and self.lookup(name) is None:
+        if name is not None and not self.visible.get(name):
             if name == "new":
                 site = self.site("new", e, paren, ("", e, ""))
                 layout = self.st.sizer.layout(args[0], self.f) if args else None
@@ -88,25 +90,31 @@ class _Calls:
 
     def resolve_callee(self, fn: Node, name: str | None = None) -> tuple[dict | Summary | None, Node | None, str]:
         """The callee's facts (a Summary of this package, or a stdlib table entry), its receiver node."""
-        if fn.type == "identifier":
+        ft = fn.type
+        if ft == "identifier":
             if name is None:
                 name = self.name(fn)
-            if self.lookup(name) is not None:
+            if self.visible.get(name):
                 return None, None, name
             if name == self.key:
                 self.recursive = True
             s = self.st.summary(name)
             return s, None, name
-        if fn.type == "selector_expression":
-            operand = inner(fn.child_by_field_id(F_OPERAND))
+        if ft == "selector_expression":
+            operand = fn.child_by_field_id(F_OPERAND)
+            if operand.type == "parenthesized_expression":
+                operand = inner(operand)
             method = self.name(fn.child_by_field_id(F_FIELD))
-            if operand.type == "identifier" and self.lookup(self.name(operand)) is None:
-                path = self.imports.get(self.name(operand))
-                if path is not None:
-                    return stdlib_facts().get(f"{path}.{method}"), None, f"{path}.{method}"
-                if self.name(operand) not in self.st.decls.values:
-                    return None, None, ""
-                # a method of a package-level variable: `std.SetPrefix(prefix)`
+            if operand.type == "identifier":
+                oname = self.name(operand)
+                if not self.visible.get(oname):
+                    path = self.imports.get(oname)
+                    if path is not None:
+                        key = f"{path}.{method}"
+                        return stdlib_facts().get(key), None, key
+                    if oname not in self.st.decls.values:
+                        return None, None, ""
+                    # a method of a package-level variable: `std.SetPrefix(prefix)`
             tname = self.static_type(operand)
             if tname is not None:
                 if "." in tname:
@@ -115,7 +123,7 @@ class _Calls:
                 if key == self.key:
                     self.recursive = True
                 return self.st.summary(key), operand, key
-        if fn.type == "generic_type" or fn.type == "index_expression":
+        if ft == "generic_type" or ft == "index_expression":
             return self.resolve_callee(inner(fn.child_by_field_id(F_TYPE) or fn.child_by_field_id(F_OPERAND)))
         return None, None, ""
 

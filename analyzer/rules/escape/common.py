@@ -34,8 +34,12 @@ def findings(ctx: Context, rule, kind: str, message) -> Iterator[Finding]:
         if anchor.start_byte in seen:
             continue
         seen.add(anchor.start_byte)
+        # the verdict names its function (as the pass keys it), except for "init" (package-level
+        # initialisers, and the code the compiler instantiates for a type named anywhere) and a method
+        # whose receiver has no type yet (half-typed code): those name the declaration around the node
+        named = {"function": v.function} if v.function != "init" and not v.function.startswith("None.") else {}
         f = ctx.finding(rule, v.node, message(v), explain=explain(v, ctx), related=related(v),
-                        data={"what": v.what, "kind": v.site_kind or "var"})
+                        data={"what": v.what, "kind": v.site_kind or "var"}, **named)
         f.start = anchor.start_byte
         f.end = max(v.node.end_byte, anchor.end_byte)
         yield f
