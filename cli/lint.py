@@ -47,9 +47,13 @@ def is_generated(source: bytes) -> bool:
 
 def read_package(pkg: PackageFiles, generated: bool = False) -> tuple[dict[str, bytes], set[str], list[str]]:
     """(sources of all the package's files, the paths to lint, read errors). Generated files
-    are context only unless asked for: nobody can act on findings in them."""
+    are context only unless asked for: nobody can act on findings in them. The sources are in
+    the folder's order whichever files are linted (as `go list` orders a package's files): what
+    the package-wide passes compute can depend on the order they meet declarations in (which
+    function of a call cycle reads the others' facts), so `goperf lint f.go` reports in f.go
+    what linting its whole package does."""
     sources, errors = {}, []
-    for path in pkg.files + pkg.context:
+    for path in sorted(pkg.files + pkg.context, key=lambda p: p.name):
         try:
             sources[str(path)] = path.read_bytes()
         except OSError as e:

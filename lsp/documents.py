@@ -412,7 +412,9 @@ class Scheduler:
             for d in list(self.docs.values())
             if d is not doc and d.result is not None and d.result.file is not None
         }
-        package = Package([file, *self.siblings.files(doc.path, snap.config.tests, overrides)])
+        # in the folder's order, as goperf lint builds it (lint.read_package): same findings
+        files = sorted([file, *self.siblings.files(doc.path, snap.config.tests, overrides)], key=lambda f: f.path)
+        package = Package(files)
         with collector_paused():
             findings = self.adjust([f for f in doc.analyzer.analyze(file, package, snap.config) if f.path == doc.path])
         self.analysis_count += 1

@@ -177,3 +177,27 @@ def test_generated_files_are_skipped_unless_asked(tmp_path, capsys, monkeypatch)
     assert code == 1 and out.startswith("gen/mixed.go:")  # the marker only counts before `package`
     assert run(capsys, "lint", "--generated", "gen")[1].count("prealloc/slice") == 2
     assert run(capsys, "lint", "gen/z.go")[0] == 1  # a generated file named alone is linted
+
+
+@pytest.mark.parametrize("rel", ["go/types/expr.go", "runtime/mgc.go"])
+def test_one_file_reports_what_its_package_run_reports_there(rel):
+    """The escape pass summarises a package's functions in its files' order, and in a call cycle the
+    order decides which function reads the others' facts (go/types's checker is one big cycle): linting
+    one file must build the package in the folder's order, as linting the folder does — and then needs
+    to summarise only up to that file's functions (runtime/mgc.go: the files after it are skipped)."""
+    from goperf.analyzer.config import Config
+    from goperf.analyzer.toolchain import goroot
+    from goperf.cli import lint
+    from goperf.cli.files import collect
+
+    path = goroot() / "src" / rel
+    config = Config(enable=("all",))
+
+    def found(args: list[str]) -> list[tuple]:
+        results = lint.lint_all(collect(args), config, jobs=1)
+        return sorted((f.rule, f.start, f.end, f.message, f.function) for r in results for f in r.findings
+                      if f.path == str(path))
+
+    alone = found([str(path)])
+    assert any(rule.startswith("escape/") for rule, *_ in alone)
+    assert alone == found([str(path.parent)])

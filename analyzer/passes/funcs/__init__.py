@@ -29,8 +29,10 @@ The pass is a package of small modules, in the order a function is analysed:
 - `model.py`: the results (Step, Verdict, Summary, PackageFuncs), the flow graph's node (Loc)
   and the compiler's constants;
 - `package.py`: the pass itself — one state per package, computing summaries on demand
-  (callee before caller), the package-level initialisers (analysed as init code) and the
-  types whose use instantiates another package's generic code;
+  (callee before caller) and a file's share when a rule first asks for it (so the files a
+  lint run does not report on, generated or not named, cost only the callees they hold), the
+  package-level initialisers (analysed as init code) and the types whose use instantiates
+  another package's generic code;
 - `analysis.py`: one function's analysis — scopes, locations, captures and flow edges;
   `statements.py`, `expressions.py` and `calls.py` build the graph from the syntax tree
   (`calls.py` also holds the inlining model: a callee's cost, sites and moved variables);

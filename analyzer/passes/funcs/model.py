@@ -84,19 +84,39 @@ class Summary:
     inline_moved: list[tuple[str, str]] = field(default_factory=list)
 
 
-@dataclass
 class PackageFuncs:
-    by_key: dict[str, Summary]
-    verdicts_by_file: dict[str, list[Verdict]]
-    _by_file: dict[str, list[Summary]] | None = field(default=None, init=False, repr=False, compare=False)
+    """The summaries (by key) and verdicts (by file) of a package's functions, all of them computed.
+    Rules ask for one file's share (verdicts_in, summaries_in), which package.py's on-demand variant
+    computes only when asked; by_key and verdicts_by_file are everything."""
+
+    def __init__(self, by_key: dict[str, Summary], verdicts_by_file: dict[str, list[Verdict]]):
+        self._by_key = by_key
+        self._verdicts_by_file = verdicts_by_file
+        self._summaries_by_file: dict[str, list[Summary]] | None = None
+
+    @property
+    def by_key(self) -> dict[str, Summary]:
+        self.complete()
+        return self._by_key
+
+    @property
+    def verdicts_by_file(self) -> dict[str, list[Verdict]]:
+        self.complete()
+        return self._verdicts_by_file
+
+    def complete(self) -> None:
+        """Compute what is left to compute (nothing, here)."""
+
+    def verdicts_in(self, path: str) -> list[Verdict]:
+        return self.verdicts_by_file.get(path, [])
 
     def summaries_in(self, path: str) -> list[Summary]:
-        """The summaries of the functions declared in one file, in the package's order."""
-        if self._by_file is None:
-            self._by_file = {}
+        """The summaries of the functions declared in one file, in the order they were computed."""
+        if self._summaries_by_file is None:
+            self._summaries_by_file = {}
             for s in self.by_key.values():
-                self._by_file.setdefault(s.file.path, []).append(s)
-        return self._by_file.get(path, [])
+                self._summaries_by_file.setdefault(s.file.path, []).append(s)
+        return self._summaries_by_file.get(path, [])
 
 
 class Loc:

@@ -1,10 +1,11 @@
 """The funcs pass: one state per package, summaries computed on demand.
 
-A function's summary is computed the first time it is asked for — by the pass's loop over
-the package's declarations or by a caller being analysed — so callees are summarised before
-the callers that read their facts; a call cycle reads no facts (the callee in progress
-returns None), as the compiler analyses a strongly connected component together and syntax
-cannot. analyzer/incremental.py subclasses _PackageState to track those dependencies.
+A function's summary is computed the first time it is asked for — by the loop over a file's
+declarations when a rule asks for that file's verdicts, or by a caller being analysed — so
+callees are summarised before the callers that read their facts; a call cycle reads no facts
+(the callee in progress returns None), as the compiler analyses a strongly connected
+component together and syntax cannot. analyzer/incremental.py subclasses _PackageState to
+track those dependencies.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from .syntax import _op
 
 
 def package_funcs(pkg: Package) -> PackageFuncs:
-    return pkg.result("funcs", _analyze_package)
+    """The package's summaries and verdicts, each file's computed when first asked for (its functions,
+    and on the way the callees whose facts they read): linting some files of a package, or only its
+    files that are not generated, analyses the others' functions only as far as those calls reach."""
+    return pkg.result("funcs", _on_demand)
 
 
 def _run(ctx: Context) -> PackageFuncs:
@@ -34,7 +38,12 @@ FUNCS = Pass("funcs", _run)
 
 
 def _analyze_package(pkg: Package) -> PackageFuncs:
+    """Every function's summary and every file's verdicts, now."""
     return summarize_all(_PackageState(pkg, package_decls(pkg)))
+
+
+def _on_demand(pkg: Package) -> PackageFuncs:
+    return _FileByFile(_PackageState(pkg, package_decls(pkg)))
 
 
 def summarize_all(state: _PackageState) -> PackageFuncs:
@@ -46,18 +55,71 @@ def summarize_all(state: _PackageState) -> PackageFuncs:
     for s in state.done.values():
         for v in s.verdicts:
             by_file.setdefault(v.file.path, []).append(v)
-    for f in state.pkg.files:  # package-level var initialisers
+    for f in state.files:  # package-level var initialisers
         for v in state.package_level(f):
             by_file.setdefault(f.path, []).append(v)
     return PackageFuncs(state.done, by_file)
 
 
+class _FileByFile(PackageFuncs):
+    """PackageFuncs computed as far as the files asked for need. summarize_all summarises the
+    package's functions in declaration order (callees on the way); here that sequence runs only
+    up to the last function of the file asked for. Any file's share is then exactly what it is in
+    summarize_all's result: in a call cycle, which function reads the others' facts depends on
+    which was asked for first, so the order, not just the set, must be the same."""
+
+    def __init__(self, state: _PackageState):
+        super().__init__(state.done, {})
+        self._state = state
+        self._roots = list(state.decls.funcs)  # summarize_all's order
+        self._next = 0  # self._roots[:self._next] are summarised
+        self._upto: dict[str, int] = {}  # file path -> 1 + the position of its last function
+        for i, (_, f) in enumerate(state.decls.funcs.values()):
+            self._upto[f.path] = i + 1
+        self._summaries_by_file = {}
+
+    def complete(self) -> None:
+        for f in self._state.files:
+            self._file(f.path)
+
+    def verdicts_in(self, path: str) -> list[Verdict]:
+        return self._file(path)
+
+    def summaries_in(self, path: str) -> list[Summary]:
+        self._file(path)
+        return self._summaries_by_file.get(path, [])
+
+    def _advance(self, upto: int) -> None:
+        while self._next < upto:
+            self._state.summary(self._roots[self._next])
+            self._next += 1
+
+    def _file(self, path: str) -> list[Verdict]:
+        found = self._verdicts_by_file.get(path)
+        if found is not None:
+            return found
+        state = self._state
+        self._advance(self._upto.get(path, 0))
+        summaries = list(state.done_in.get(path, ()))  # in the order computed, as by_key holds them
+        verdicts = [v for s in summaries for v in s.verdicts]
+        f = next((f for f in state.files if f.path == path), None)
+        if f is not None:
+            maps, calls = state.initialisers(f)
+            if calls:  # init code is analysed, as in summarize_all, once every function has its summary
+                self._advance(len(self._roots))
+            verdicts += state.package_level(f, (maps, calls))
+        self._summaries_by_file[path] = summaries
+        self._verdicts_by_file[path] = verdicts
+        return verdicts
+
+
 class _PackageState:
     def __init__(self, pkg: Package, decls: PackageDecls):
-        self.pkg = pkg
+        self.files = pkg.files  # not the package: its results hold this state (no reference cycle)
         self.decls = decls
         self.sizer = sizer(pkg)
         self.done: dict[str, Summary] = {}
+        self.done_in: dict[str, list[Summary]] = {}  # file path -> its functions' summaries, in done's order
         self.in_progress: set[str] = set()
         self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
         self._var_kinds: dict[str, str | None] = {}
@@ -100,6 +162,7 @@ class _PackageState:
         finally:
             self.in_progress.discard(key)
         self.done[key] = s
+        self.done_in.setdefault(f.path, []).append(s)
         return s
 
     def package_var_kind(self, name: str) -> str | None:
@@ -185,11 +248,10 @@ class _PackageState:
         self._var_tnames[name] = tname
         return tname
 
-    def package_level(self, f: SourceFile) -> list[Verdict]:
-        """Package-level `var x = ...` initialisers: map literals are built at init on the heap, and calls
-        run in the package's init function, where what they return is stored in a package variable
-        (literals and constants are laid out statically instead: no code, no verdict)."""
-        out = []
+    def initialisers(self, f: SourceFile) -> tuple[list[Verdict], list[tuple[Node, Node]]]:
+        """The file's package-level map literals (as verdicts) and initialiser calls (spec, call) that
+        leave code in init."""
+        out: list[Verdict] = []
         calls: list[tuple[Node, Node]] = []
         for top in f.tree.root_node.named_children:
             if top.type != "var_declaration":
@@ -207,6 +269,16 @@ class _PackageState:
                                            [Step("package-level initialiser", v)], "composite"))
                     elif v.type == "call_expression" and not self._is_conversion(v, f) and not _literal_args(v):
                         calls.append((spec, v))
+        return out, calls
+
+    def package_level(self, f: SourceFile, found: tuple[list[Verdict], list[tuple[Node, Node]]] | None = None
+                      ) -> list[Verdict]:
+        """Package-level `var x = ...` initialisers: map literals are built at init on the heap, and calls
+        run in the package's init function, where what they return is stored in a package variable
+        (literals and constants are laid out statically instead: no code, no verdict). `found`: what
+        initialisers(f) returned, if already asked."""
+        maps, calls = found if found is not None else self.initialisers(f)
+        out = list(maps)
         out.extend(self.type_instantiations(f))
         if calls:
             try:

@@ -10,7 +10,7 @@ from ...passes.funcs import Verdict, go_anchor, package_funcs
 
 
 def verdicts(ctx: Context, kind: str) -> list[Verdict]:
-    return [v for v in package_funcs(ctx.package).verdicts_by_file.get(ctx.path, []) if v.kind == kind]
+    return [v for v in package_funcs(ctx.package).verdicts_in(ctx.path) if v.kind == kind]
 
 
 def explain(v: Verdict, ctx: Context) -> str:
