@@ -1,5 +1,5 @@
-"""A pause of CPython's cyclic garbage collector around one analysis, for the edges (lint worker,
-language server) to use.
+"""A pause of CPython's cyclic garbage collector around one analysis, for the edges to use (the
+lint worker does; the language server keeps its own schedule, lsp/heap.py).
 
 An analysis allocates a dozen objects per syntax node, nearly all freed by reference counting as
 each function's escape analysis ends (its flow graph is released, analysis.release), and leaves

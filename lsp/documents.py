@@ -31,7 +31,6 @@ from tree_sitter import Point, Tree
 from goperf.analyzer import parsing
 from goperf.analyzer.config import Config
 from goperf.analyzer.context import Package, SourceFile
-from goperf.analyzer.gcpause import collector_paused
 from goperf.analyzer.incremental import IncrementalFile
 from goperf.analyzer.model import Finding
 
@@ -415,8 +414,7 @@ class Scheduler:
         # in the folder's order, as goperf lint builds it (lint.read_package): same findings
         files = sorted([file, *self.siblings.files(doc.path, snap.config.tests, overrides)], key=lambda f: f.path)
         package = Package(files)
-        with collector_paused():
-            findings = self.adjust([f for f in doc.analyzer.analyze(file, package, snap.config) if f.path == doc.path])
+        findings = self.adjust([f for f in doc.analyzer.analyze(file, package, snap.config) if f.path == doc.path])
         self.analysis_count += 1
         if doc.closed:
             return None

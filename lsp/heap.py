@@ -22,7 +22,9 @@ asyncio, a future pass): a full collection takes ~65 ms for the live heap (~125,
 so besides idle time one runs when the process grew by MAX_GROWTH since the last one (resident
 size, read from /proc on Linux) or after MAX_FROZEN publications, right after a publication:
 the client has its result, and a user typing at a few keys a second sends the next edit after
-the collection ended. The analysis itself runs with the collector paused (analyzer/gcpause.py).
+the collection ended. (The lint workers pause the collector while they analyze, analyzer/gcpause.py; the server does
+not: an edit's analysis allocates little, and the collections it triggers scan only what was
+allocated since the last freeze.)
 """
 
 from __future__ import annotations

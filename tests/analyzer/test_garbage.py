@@ -1,8 +1,8 @@
 """An analysis leaves no reference cycles: what it allocates is freed by reference counting.
 
-The lint workers and the language server pause the cyclic collector while they analyze
-(analyzer/gcpause.py), and the server keeps its heap frozen between edits (lsp/heap.py): any
-cycle an analysis left would stay allocated until an explicit collection. Each case analyzes a
+The lint workers pause the cyclic collector while they analyze (analyzer/gcpause.py), and the
+language server keeps its heap frozen between edits (lsp/heap.py): any cycle an analysis left
+would stay allocated until a collection the server schedules when idle. Each case analyzes a
 GOROOT package (every rule), or re-analyzes an edited file incrementally, drops the results and
 asks the collector what only it could free.
 """
