@@ -68,7 +68,7 @@ def _round(packages, by_pkg, config: Config, lint_first: bool):
                 gc.enable()
             else:
                 c, w = cpu(), wall()
-                findings += len(lint._lint_worker((pkg, config, None)).findings)
+                findings += len(lint.lint_package(pkg, config).findings)
                 times[phase] = cpu() - c
                 l_wall += wall() - w
         per_pkg.append((times["parse"], times["lint"]))

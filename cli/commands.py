@@ -38,6 +38,8 @@ def add_lint(sub) -> None:
     p.add_argument("--compiler", action="store_true", help="confirm escape findings with the Go compiler")
     p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: CPUs)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--no-cache", action="store_true",
+                   help="analyze every package, even one unchanged since a previous run (also: GOPERF_NO_CACHE=1)")
     p.set_defaults(run=run_lint)
 
 
@@ -120,14 +122,18 @@ def run_lint(args) -> int:
 
 
 def _run_with_progress(lint, packages, config, fix_level, args):
+    from .cache import disabled_by_env
+
+    use_cache = not (args.no_cache or disabled_by_env())
     show = not args.no_progress and sys.stderr.isatty() and len(packages) >= 20
     if not show:
-        return lint.lint_all(packages, config, fix_level, args.jobs)
+        return lint.lint_all(packages, config, fix_level, args.jobs, use_cache=use_cache)
     from rich.progress import Progress  # only for long runs on a terminal
 
     with Progress(transient=True) as progress:
         task = progress.add_task("linting", total=len(packages))
-        return lint.lint_all(packages, config, fix_level, args.jobs, lambda n: progress.advance(task, n))
+        return lint.lint_all(packages, config, fix_level, args.jobs, lambda n: progress.advance(task, n),
+                             use_cache=use_cache)
 
 
 def _confirm_with_compiler(results, config) -> list[str]:

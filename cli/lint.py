@@ -69,30 +69,43 @@ def _named_alone(pkg: PackageFiles, path: str) -> bool:
     return len(pkg.files) == 1 and str(pkg.files[0]) == path
 
 
-def lint_package(pkg: PackageFiles, config: Config, fix_level: set[Applicability] | None = None) -> PackageResult:
-    """Analyze one package; with `fix_level`, apply fixes of those applicabilities in rounds (in memory)."""
+def lint_package(pkg: PackageFiles, config: Config, fix_level: set[Applicability] | None = None,
+                 use_cache: bool = False) -> PackageResult:
+    """Analyze one package; with `fix_level`, apply fixes of those applicabilities in rounds (in memory).
+    With `use_cache`, the findings of a package analysed before with the same files and configuration
+    are read back instead (cli/cache.py)."""
     sources, lint_paths, errors = read_package(pkg, config.generated)
     with collector_paused():
         if fix_level:
             result = fix_until_stable(sources, lint_paths, config, fix_level)
             return PackageResult(pkg.folder, result.findings, result.sources, sources, len(result.applied), errors)
-        package = Package([SourceFile.parse(p, s) for p, s in sources.items()])
-        findings = analyze_package(package, config, lint_paths)
+        findings = None
+        if use_cache:
+            from . import cache
+
+            entry = cache.key(sources, lint_paths, config)
+            findings = cache.load(entry)
+        if findings is None:
+            package = Package([SourceFile.parse(p, s) for p, s in sources.items()])
+            findings = analyze_package(package, config, lint_paths)
+            if use_cache:
+                cache.store(entry, findings)
     return PackageResult(pkg.folder, findings, sources, sources, 0, errors)
 
 
 def _lint_worker(args) -> PackageResult:
-    pkg, config, fix_level = args
-    result = lint_package(pkg, config, fix_level)
+    pkg, config, fix_level, use_cache = args
+    result = lint_package(pkg, config, fix_level, use_cache)
     if not fix_level:
         result.original = {}  # keep results small across the process boundary
     return result
 
 
 def lint_all(packages: list[PackageFiles], config: Config, fix_level: set[Applicability] | None = None,
-             jobs: int | None = None, progress: Callable[[int], None] | None = None) -> list[PackageResult]:
+             jobs: int | None = None, progress: Callable[[int], None] | None = None,
+             use_cache: bool = False) -> list[PackageResult]:
     jobs = jobs or os.cpu_count() or 1
-    work = [(pkg, config, fix_level) for pkg in packages]
+    work = [(pkg, config, fix_level, use_cache) for pkg in packages]
     if jobs <= 1 or len(packages) < POOL_THRESHOLD:
         results = []
         for item in work:
