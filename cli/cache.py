@@ -31,7 +31,8 @@ from goperf.analyzer.model import Finding
 
 FORMAT = 1  # bump when the stored shape changes
 MAX_ENTRIES = 5_000  # packages; ~30 KB each with every rule on (GOROOT/src: 594 entries, 19 MB)
-_CODE_ROOTS = ("analyzer", "cli")  # what `goperf lint` runs (lsp/ and profiler/ do not change its findings)
+_CODE_ROOTS = ("analyzer", "cli")  # what `goperf lint` runs
+_DATA_ELSEWHERE = ("profiler/sizeclasses.json",)  # read by analyzer/costs.py
 
 
 def disabled_by_env() -> bool:
@@ -92,10 +93,10 @@ def fingerprint() -> str:
     """goperf's own code and data, and the parser's versions."""
     h = hashlib.sha256()
     base = Path(__file__).resolve().parent.parent
-    for root in _CODE_ROOTS:
-        for path in sorted((base / root).rglob("*")):
-            if path.suffix in (".py", ".json", ".scm") and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    paths = [p for root in _CODE_ROOTS for p in sorted((base / root).rglob("*"))
+             if p.suffix in (".py", ".json", ".scm") and "__pycache__" not in p.parts]
+    for path in paths + [base / rel for rel in _DATA_ELSEWHERE]:
+        h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     for dist in ("tree-sitter", "tree-sitter-go"):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())

@@ -3,6 +3,7 @@ same files and configuration is read back, anything else is analysed again."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,14 @@ def test_key_covers_every_input():
         cache.key(sources, {"/p/a.go"}, Config(generated=True)),
     ]
     assert base not in others and len(set(others)) == len(others)
+
+
+def test_fingerprint_covers_the_data_the_analyzer_reads_from_elsewhere():
+    """analyzer/costs.py reads the profiler's size classes: a change there changes findings' estimates."""
+    base = Path(cache.__file__).resolve().parent.parent
+    outside = set()
+    for path in (base / "analyzer").rglob("*.py"):
+        for m in re.finditer(r'resources\.files\("goperf\.(\w+)"\)\.joinpath\("([^"]+)"', path.read_text()):
+            if m.group(1) not in cache._CODE_ROOTS:
+                outside.add(f"{m.group(1)}/{m.group(2)}")
+    assert outside and outside <= set(cache._DATA_ELSEWHERE)
