@@ -54,6 +54,8 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.imports_unsafe = "unsafe" in self.imports.values()
         self.names: dict[int, str] = {}  # token start byte -> text (see name())
         self.instantiated: list[tuple[list, Node, str]] = []  # (table "outside" verdicts, call, callee)
+        self.closure_cost: int | None = None  # of the func literal walked last (None: cannot inline)
+        self.returned_closures: list[int | None] = []  # costs of the func literals the function returns
 
     def text(self, n: Node | None) -> str:
         if n is None:

@@ -232,6 +232,7 @@ class _Expressions:
         saved_cost = self.cost, self.not_inlinable, self.recursive, self.returns
         if body is not None:
             self.block(body)
+        self.closure_cost = self.cost - saved_cost[0] if not self.not_inlinable else None
         self.cost, self.not_inlinable, self.recursive, self.returns = saved_cost
         self.pop_scope()
         self.owner_stack.pop()

@@ -82,6 +82,9 @@ class Summary:
     # variables moved to heap (name as the compiler prints it, "heap" | "result"): once the function is
     # inlined, the compiler moves its copies at the call site ("result": only if the caller lets the result escape)
     inline_moved: list[tuple[str, str]] = field(default_factory=list)
+    # the inlining costs of the func literals the function returns (None: that one cannot inline), for
+    # iterators: `return func(yield ...) {...}` (statements.inlined_iterator)
+    returned_closures: tuple[int | None, ...] = ()
 
 
 class PackageFuncs:

@@ -15,7 +15,7 @@ from tree_sitter import Node
 from ...parsing import inner, specs
 from .fields import (F_ALIAS, F_ALTERNATIVE, F_BODY, F_CHANNEL, F_CONDITION, F_CONSEQUENCE, F_FUNCTION, F_INDEX,
                      F_INITIALIZER, F_LEFT, F_OPERAND, F_RIGHT, F_TYPE, F_UPDATE, F_VALUE)
-from .model import RANGE_FUNC_COST, RANGE_FUNC_RETURN_COST, Flows, Loc
+from .model import INLINE_BUDGET, POINTER_SHAPED, RANGE_FUNC_COST, RANGE_FUNC_RETURN_COST, Flows, Loc, Summary
 from .syntax import _has_call, _op, _safe_expr
 
 _NO_OP_STATEMENTS = frozenset({"comment", "break_statement", "continue_statement", "goto_statement",
@@ -308,6 +308,8 @@ class _Statements:
         for i, e in enumerate(exprs):
             rt = self.result_types[i] if i < len(self.result_types) else None
             value = self.convert_iface(e) if rt is not None and self.is_interface_type(rt) else self.ev(e)
+            if self.owner_stack[-1] is None and inner(e).type == "func_literal":
+                self.returned_closures.append(self.closure_cost)
             self.flow(self.named_results[i] if i < len(self.named_results) and self.owner_stack[-1] is None
                       else self.out, value, "returned", s)
 
@@ -365,12 +367,25 @@ class _Statements:
         self.pop_scope()
 
     def inlined_iterator(self, right: Node) -> bool:
-        """`range strings.SplitSeq(s, ",")`: an inlinable standard-library iterator, whose closure the
-        compiler then calls directly, so that yield (the loop body) does not escape."""
+        """Whether the loop body of `range right` stays on the stack: `right` calls an iterator the
+        compiler inlines, so that the closure it returns is a known function at the loop (called
+        directly, its yield parameter's tags read) — an inlinable standard-library iterator
+        (`strings.SplitSeq`), or a function of this package returning a func literal. Inside a
+        closure the compiler was seen to let yield escape unless that closure inlines under the
+        plain budget too (regexp's `all` ranging over `matches`; the copy of a closure it compiles
+        on its own treats the call as dynamic). (The call was walked already: its summary is there.)"""
         right = inner(right)
         if right.type != "call_expression":
             return False
-        facts, _, _ = self.resolve_callee_quiet(inner(right.child_by_field_id(F_FUNCTION)))
+        fn = inner(right.child_by_field_id(F_FUNCTION))
+        facts, _, _ = self.resolve_callee_quiet(fn)
+        if facts is None:
+            facts, _, _ = self.resolve_callee(fn)
+        if isinstance(facts, Summary):
+            closures = facts.returned_closures
+            if facts.inline_cost is None or not closures:
+                return False
+            return self.owner_stack[-1] is None or all(c is not None and c <= INLINE_BUDGET for c in closures)
         return isinstance(facts, dict) and facts.get("inline") is not None
 
     def range_func_begin(self, s: Node, inlined: bool = False) -> tuple:
@@ -411,10 +426,7 @@ class _Statements:
                 continue
             self.push_scope()
             if alias is not None:
-                for ident in alias.named_children:
-                    loc = self.declare(ident)
-                    if loc is not None:
-                        self.flow(loc, [(l, d + 1) for l, d in vv], "type switch", case)
+                self.type_switch_case(alias, case, vv)
             for c in case.named_children:
                 if c.type == "statement_list":
                     self.stmt(c)
@@ -426,6 +438,23 @@ class _Statements:
                     self.ev_unused(c)
             self.pop_scope()
         self.pop_scope()
+
+    def type_switch_case(self, alias: Node, case: Node, value: Flows) -> None:
+        """`switch v := x.(type)`: in a case of one type, v has that type — the pointer x holds, when
+        the type is pointer-shaped, else a copy of the value x points to; in a case of several types,
+        `nil` or default, v is x itself, an interface."""
+        types = [t for t in case.children_by_field_name("type") if t.is_named] if case.type == "type_case" else []
+        single = types[0] if len(types) == 1 and self.text(types[0]) != "nil" else None
+        for ident in alias.named_children:
+            loc = self.declare(ident, "var", single)
+            if loc is None:
+                continue
+            if single is None:
+                loc.tkind = "interface"
+                derefs = 0
+            else:
+                derefs = 0 if loc.tkind in POINTER_SHAPED else 1
+            self.flow(loc, [(l, d + derefs) for l, d in value], "type switch", case)
 
     def receive(self, c: Node) -> None:
         left = c.child_by_field_id(F_LEFT)

@@ -119,7 +119,8 @@ class _Verdicts:
         if inline is not None and _has_pragma(self.fn, self.f, "//go:noinline"):
             inline = None
         return Summary(self.key, self.fn, self.f, out_params, names, variadic, iface_params, ptr_recv, returns_local,
-                       inline, result_sites, heap_sites, frame, self.recursive, verdicts, inline_moved)
+                       inline, result_sites, heap_sites, frame, self.recursive, verdicts, inline_moved,
+                       tuple(self.returned_closures))
 
 
 def _steps(chain: tuple | None) -> list[Step]:
