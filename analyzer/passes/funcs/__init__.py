@@ -22,7 +22,8 @@ copy, +1 for a load through a pointer); a location whose address reaches the hea
 result escapes. What syntax cannot see — types of imported values, callees outside the
 package and outside the standard-library table (data/stdlib_escape.json, generated from the
 compiler's own output by scripts/gen_stdlib_escape.py) — is assumed not to leak, so that
-predictions err towards silence.
+predictions err towards silence. The kinds of the standard library's types and struct fields
+come from go/types (data/stdlib_fields.json, scripts/gen_stdlib_fields.py).
 
 The pass is a package of small modules, in the order a function is analysed:
 

@@ -15,7 +15,7 @@ from ...context import SourceFile
 from ...parsing import inner
 from .fields import F_ARGUMENTS, F_ELEMENT, F_FIELD, F_FUNCTION, F_LEFT, F_OPERAND, F_RESULT, F_RIGHT, F_TYPE, F_VALUE
 from .model import BASIC_KINDS, INTERFACE_NAMES, Loc
-from .stdlib import _stdlib_ifaces, stdlib_facts
+from .stdlib import _stdlib_ifaces, stdlib_facts, stdlib_fields
 from .syntax import _fields, _op
 
 
@@ -80,7 +80,7 @@ class _Kinds:
                 return "interface", f"{path}.{typ}"
             if f"{path}.{typ}" in ("iter.Seq", "iter.Seq2"):
                 return "func", None
-            return "struct", f"{path}.{typ}"
+            return stdlib_fields()["types"].get(f"{path}.{typ}", "struct"), f"{path}.{typ}"
         return None, None
 
 
@@ -248,7 +248,8 @@ class _Kinds:
         if operand.type == "selector_expression":
             field = self.field_type(operand)
             if field is None:
-                return None
+                std = self.std_field(operand)
+                return std[1] if std is not None else None
             t, f = field
             while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type"):
                 t = t.child_by_field_id(F_TYPE) if t.type == "generic_type" else t.named_children[0]  # Pointer[T]: Pointer
@@ -274,6 +275,14 @@ class _Kinds:
         if key not in cache:
             cache[key] = self._field_type(tname, key[1])
         return cache[key]
+
+    def std_field(self, sel: Node) -> tuple[str, str | None] | None:
+        """(kind, named type) of the field `x.f` names, when x's type is a standard-library struct."""
+        tname = self.static_type(inner(sel.child_by_field_id(F_OPERAND)))
+        if tname is None or "." not in tname:
+            return None
+        found = stdlib_fields()["fields"].get(tname, {}).get(self.name(sel.child_by_field_id(F_FIELD)))
+        return (found[0], found[1]) if found is not None else None
 
     def _field_type(self, tname: str, fname: str) -> tuple[Node, SourceFile] | None:
         decl = self.st.decls.types.get(tname)
@@ -372,7 +381,8 @@ class _Kinds:
         if t == "selector_expression":
             found = self.field_type(e)
             if found is None:
-                return None
+                std = self.std_field(e)
+                return std[0] if std is not None else None
             ft, f = found
             if f is self.f:
                 return self.type_kind(ft)[0]

@@ -55,6 +55,14 @@ def _package_name(key: str, is_method: bool) -> str:
 
 
 @lru_cache(maxsize=1)
+def stdlib_fields() -> dict[str, dict]:
+    """The kinds of the standard library's exported types ("types": "time.Duration" -> "int") and of
+    their structs' exported fields ("fields": "go/ast.SelectorExpr" -> {"Sel": ["pointer",
+    "go/ast.Ident"]}), from go/types (data/stdlib_fields.json, scripts/gen_stdlib_fields.py)."""
+    return json.loads(resources.files("goperf.analyzer").joinpath("data", "stdlib_fields.json").read_text())
+
+
+@lru_cache(maxsize=1)
 def _stdlib_ifaces() -> frozenset[str]:
     return frozenset(_stdlib_data().get("interfaces", ())) | _IFACES
 
