@@ -1,5 +1,5 @@
-"""Generate analyzer/data/stdlib_fields.json: the kinds of the standard library's exported types
-and of their structs' exported fields, as go/types sees them.
+"""Generate analyzer/data/stdlib_fields.json: the kinds of the standard library's exported types,
+of their structs' exported fields and of its exported variables, as go/types sees them.
 
 The escape pass knows a package's own types from its declarations; a value of another package's
 type (`e.Sel` with `e *ast.SelectorExpr`, a `time.Duration`) it knew only by name. Whether such a
@@ -7,6 +7,7 @@ value is pointer-shaped decides whether boxing it into an interface allocates. T
 
 - "types": {"go/ast.SelectorExpr": "struct", "time.Duration": "int", "net/http.HandlerFunc": "func", ...}
 - "fields": {"go/ast.SelectorExpr": {"X": ["interface", "go/ast.Expr"], "Sel": ["pointer", "go/ast.Ident"]}, ...}
+- "vars": the exported package-level variables, {"io.Discard": ["interface", "io.Writer"], "os.Stdout": ["pointer", "os.File"]}
 
 Kinds are the ones syntax mode names (model.py): pointer, slice, map, chan, func, interface,
 array, struct, string, int, float, bool; the second item of a field is the named type it holds
@@ -92,6 +93,7 @@ func main() {
 	imp := importer.ForCompiler(token.NewFileSet(), "source", nil)
 	kinds := map[string]string{}
 	fields := map[string]map[string][2]*string{}
+	vars := map[string][2]*string{}
 	for _, path := range os.Args[1:] {
 		pkg, err := imp.Import(path)
 		if err != nil {
@@ -99,6 +101,12 @@ func main() {
 		}
 		scope := pkg.Scope()
 		for _, name := range scope.Names() {
+			if v, ok := scope.Lookup(name).(*types.Var); ok && v.Exported() {
+				if k := kind(v.Type()); k != "" {
+					vars[path+"."+name] = [2]*string{&k, named(v.Type())}
+				}
+				continue
+			}
 			tn, ok := scope.Lookup(name).(*types.TypeName)
 			if !ok || !tn.Exported() {
 				continue
@@ -128,7 +136,7 @@ func main() {
 			}
 		}
 	}
-	json.NewEncoder(os.Stdout).Encode(map[string]any{"types": kinds, "fields": fields})
+	json.NewEncoder(os.Stdout).Encode(map[string]any{"types": kinds, "fields": fields, "vars": vars})
 }
 '''
 
@@ -155,10 +163,11 @@ def main() -> None:
         sys.exit(run.stderr)
     data = json.loads(run.stdout)
     data = {"types": dict(sorted(data["types"].items())),
-            "fields": {t: dict(sorted(fs.items())) for t, fs in sorted(data["fields"].items())}}
+            "fields": {t: dict(sorted(fs.items())) for t, fs in sorted(data["fields"].items())},
+            "vars": dict(sorted(data["vars"].items()))}
     args.out.write_text(json.dumps(data, separators=(",", ":")) + "\n")
     print(f"{args.out}: {len(data['types'])} types, {sum(map(len, data['fields'].values()))} fields "
-          f"of {len(data['fields'])} structs, from {len(packages)} packages")
+          f"of {len(data['fields'])} structs, {len(data['vars'])} variables, from {len(packages)} packages")
 
 
 if __name__ == "__main__":

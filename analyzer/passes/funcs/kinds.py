@@ -277,11 +277,20 @@ class _Kinds:
         return cache[key]
 
     def std_field(self, sel: Node) -> tuple[str, str | None] | None:
-        """(kind, named type) of the field `x.f` names, when x's type is a standard-library struct."""
-        tname = self.static_type(inner(sel.child_by_field_id(F_OPERAND)))
+        """(kind, named type) of what `x.f` names when syntax cannot see its declaration: a variable of
+        an imported standard-library package (`os.Stdout`), or a field of a standard-library struct."""
+        operand = inner(sel.child_by_field_id(F_OPERAND))
+        field = self.name(sel.child_by_field_id(F_FIELD))
+        table = stdlib_fields()
+        if operand.type == "identifier" and not self.visible.get(self.name(operand)):
+            path = self.imports.get(self.name(operand))
+            if path is not None:
+                found = table["vars"].get(f"{path}.{field}")
+                return (found[0], found[1]) if found is not None else None
+        tname = self.static_type(operand)
         if tname is None or "." not in tname:
             return None
-        found = stdlib_fields()["fields"].get(tname, {}).get(self.name(sel.child_by_field_id(F_FIELD)))
+        found = table["fields"].get(tname, {}).get(field)
         return (found[0], found[1]) if found is not None else None
 
     def _field_type(self, tname: str, fname: str) -> tuple[Node, SourceFile] | None:
