@@ -282,8 +282,8 @@ class _Kinds:
         operand = inner(sel.child_by_field_id(F_OPERAND))
         field = self.name(sel.child_by_field_id(F_FIELD))
         table = stdlib_fields()
-        if operand.type == "identifier" and not self.visible.get(self.name(operand)):
-            path = self.imports.get(self.name(operand))
+        if operand.type == "identifier" and not self.visible.get(name := self.name(operand)):
+            path = self.imports.get(name)
             if path is not None:
                 found = table["vars"].get(f"{path}.{field}")
                 return (found[0], found[1]) if found is not None else None

@@ -77,10 +77,11 @@ class _FileByFile(PackageFuncs):
         for i, (_, f) in enumerate(state.decls.funcs.values()):
             self._upto[f.path] = i + 1
         self._summaries_by_file = {}
+        self._files = {f.path: f for f in state.files}
 
     def complete(self) -> None:
-        for f in self._state.files:
-            self._file(f.path)
+        for path in self._files:
+            self._file(path)
 
     def verdicts_in(self, path: str) -> list[Verdict]:
         return self._file(path)
@@ -102,7 +103,7 @@ class _FileByFile(PackageFuncs):
         self._advance(self._upto.get(path, 0))
         summaries = list(state.done_in.get(path, ()))  # in the order computed, as by_key holds them
         verdicts = [v for s in summaries for v in s.verdicts]
-        f = next((f for f in state.files if f.path == path), None)
+        f = self._files.get(path)
         if f is not None:
             maps, calls = state.initialisers(f)
             if calls:  # init code is analysed, as in summarize_all, once every function has its summary
