@@ -14,7 +14,7 @@ from tree_sitter import Node
 from ...context import SourceFile
 from ...parsing import inner
 from .fields import F_ARGUMENTS, F_ELEMENT, F_FIELD, F_FUNCTION, F_LEFT, F_OPERAND, F_RESULT, F_RIGHT, F_TYPE, F_VALUE
-from .model import BASIC_KINDS, INTERFACE_NAMES, Loc
+from .model import BASIC_KINDS, INTERFACE_NAMES, TYPE_LITERAL_KINDS, Loc
 from .stdlib import _stdlib_ifaces, stdlib_facts, stdlib_fields
 from .syntax import _fields, _op
 
@@ -47,20 +47,8 @@ class _Kinds:
         if ty == "pointer_type":
             k, name = self.type_kind(t.named_children[0], depth + 1)
             return ("pointer-to-array" if k == "array" else "pointer"), name
-        if ty in ("slice_type",):
-            return "slice", None
-        if ty == "array_type":
-            return "array", None
-        if ty == "map_type":
-            return "map", None
-        if ty == "channel_type":
-            return "chan", None
-        if ty == "function_type":
-            return "func", None
-        if ty == "interface_type":
-            return "interface", None
-        if ty == "struct_type":
-            return "struct", None
+        if ty in TYPE_LITERAL_KINDS:
+            return TYPE_LITERAL_KINDS[ty], None
         if ty == "generic_type":
             return self.type_kind(t.child_by_field_id(F_TYPE), depth + 1)
         if ty in ("type_identifier", "identifier"):
@@ -471,10 +459,8 @@ _KNOWN_RESULT_KINDS = {"strings.Join": "string", "fmt.Sprintf": "string", "fmt.S
 
 def _kind_elsewhere(fa: "_FuncAnalysis", decl) -> tuple[str | None, None]:
     t = inner(decl.type_node)
-    kinds = {"struct_type": "struct", "interface_type": "interface", "slice_type": "slice", "map_type": "map",
-             "array_type": "array", "pointer_type": "pointer", "function_type": "func", "channel_type": "chan"}
-    if t.type in kinds:
-        return kinds[t.type], None
+    if t.type in TYPE_LITERAL_KINDS:
+        return TYPE_LITERAL_KINDS[t.type], None
     if t.type in ("type_identifier",):
         name = decl.file.text(t)
         if name in BASIC_KINDS:

@@ -25,6 +25,10 @@ BYREF_CAPTURE = 128  # closures capture variables larger than this by reference
 RANGE_FUNC_COST = 40
 RANGE_FUNC_RETURN_COST = 4
 
+# a type literal's node -> its kind (pointer types are "pointer-to-array" too: see kinds.type_kind)
+TYPE_LITERAL_KINDS = {"pointer_type": "pointer", "slice_type": "slice", "array_type": "array", "map_type": "map",
+                      "channel_type": "chan", "function_type": "func", "interface_type": "interface",
+                      "struct_type": "struct"}
 POINTER_SHAPED = {"pointer", "pointer-to-array", "map", "chan", "func", "interface"}
 INTERFACE_NAMES = {"any", "error", "interface{}"}
 NOT_LEAKING_BUILTINS = {"len", "cap", "copy", "delete", "print", "println", "min", "max", "clear", "close",

@@ -18,7 +18,7 @@ from ..decls import PackageDecls, package_decls
 from ..types import sizer
 from .analysis import _FuncAnalysis
 from .fields import F_ARGUMENTS, F_BODY, F_FUNCTION, F_NAME, F_OPERAND, F_PACKAGE, F_PATH, F_RESULT, F_TYPE, F_VALUE
-from .model import BASIC_KINDS, INTERFACE_NAMES, PackageFuncs, Step, Summary, Verdict
+from .model import BASIC_KINDS, INTERFACE_NAMES, TYPE_LITERAL_KINDS, PackageFuncs, Step, Summary, Verdict
 from .stdlib import _stdlib_ifaces, stdlib_types
 from .syntax import _op
 
@@ -177,10 +177,7 @@ class _PackageState:
             f = self.decls.value_files[name]
             if d.type_node is not None:
                 t = inner(d.type_node)
-                kinds = {"pointer_type": "pointer", "slice_type": "slice", "map_type": "map", "array_type": "array",
-                         "interface_type": "interface", "function_type": "func", "channel_type": "chan",
-                         "struct_type": "struct"}
-                kind = kinds.get(t.type)
+                kind = TYPE_LITERAL_KINDS.get(t.type)
                 text = f.text(t)
                 if kind is None and (text in INTERFACE_NAMES or text in self.iface_types):
                     kind = "interface"
@@ -202,13 +199,11 @@ class _PackageState:
                 elif v.type in ("int_literal", "rune_literal", "iota"):
                     kind = "int"
                 elif v.type == "composite_literal" and v.child_by_field_id(F_TYPE) is not None:
-                    kind = {"map_type": "map", "slice_type": "slice", "array_type": "array",
-                            "struct_type": "struct"}.get(inner(v.child_by_field_id(F_TYPE)).type)
+                    kind = TYPE_LITERAL_KINDS.get(inner(v.child_by_field_id(F_TYPE)).type)
                 elif v.type == "call_expression" and callee == "make":
                     args = v.child_by_field_id(F_ARGUMENTS)
                     if args is not None and args.named_child_count:
-                        kind = {"map_type": "map", "slice_type": "slice", "channel_type": "chan"}.get(
-                            args.named_children[0].type)
+                        kind = TYPE_LITERAL_KINDS.get(args.named_children[0].type)
         self._var_kinds[name] = kind
         return kind
 
