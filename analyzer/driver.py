@@ -49,8 +49,7 @@ def analyze_file(file: SourceFile, package: Package, config: Config, rules: list
     out = []
     for rule in rules if rules is not None else enabled_rules(config):
         for finding in run_rule(rule, ctx):
-            row = _row(file.source, finding.start)
-            if suppressions.silences(rule.id, rule.peers, row):
+            if suppressions and suppressions.silences(rule.id, rule.peers, _row(file.source, finding.start)):
                 continue
             out.append(_vet_fixes(finding, ctx.root, ctx.nodes("comment")) if finding.fixes else finding)
     out.sort(key=lambda f: (f.start, f.rule))

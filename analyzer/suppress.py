@@ -35,6 +35,10 @@ class Suppressions:
                 if _alone_on_line(c, source):
                     self._by_line[row + 1].append((kind, names))
 
+    def __bool__(self) -> bool:
+        """Whether any directive was found (if not, no finding's row need be computed)."""
+        return bool(self._by_line)
+
     def silences(self, rule_id: str, peers: tuple[str, ...], row: int) -> bool:
         family = rule_id.split("/", 1)[0]
         for kind, names in self._by_line.get(row, ()):
