@@ -18,7 +18,7 @@ from .calls import _Calls
 from .expressions import _Expressions
 from .fields import F_BODY, F_PARAMETERS, F_RECEIVER, F_RESULT, F_TYPE
 from .kinds import _Kinds
-from .model import POINTER_SHAPED, Flows, Loc, Step, Summary, Verdict
+from .model import POINTER_SHAPED, BoundClosure, Flows, Loc, Step, Summary, Verdict
 from .statements import _Statements
 from .syntax import _has_pragma
 from .verdicts import _Verdicts
@@ -56,6 +56,9 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.instantiated: list[tuple[list, Node, str]] = []  # (table "outside" verdicts, call, callee)
         self.closure_cost: int | None = None  # of the func literal walked last (None: cannot inline)
         self.returned_closures: list[int | None] = []  # costs of the func literals the function returns
+        self.literals: dict[Loc, BoundClosure] = {}  # func literal site -> its parameters and cost
+        self.bound: dict[Loc, BoundClosure] = {}  # variable bound once to a func literal -> that literal
+        self.closure_params: set[Loc] = set()  # the parameters of func literals (declared as variables)
 
     def text(self, n: Node | None) -> str:
         if n is None:
@@ -103,6 +106,20 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         return loc
 
 
+    def bind_closure(self, var: Loc, value: Flows) -> None:
+        """`var := func(...) {...}`: calls through var may be inlined (see BoundClosure)."""
+        for loc, _ in value:
+            literal = self.literals.get(loc)
+            if literal is not None:
+                self.bound[var] = literal
+                return
+
+    def closure_value_use(self, var: Loc) -> None:
+        """A variable bound to a func literal read other than to call it: the literal is compiled on its own."""
+        literal = self.bound.get(var)
+        if literal is not None:
+            literal.value_uses += 1
+
     def lookup(self, name: str) -> Loc | None:
         found = self.visible.get(name)
         return found[-1] if found else None
@@ -123,6 +140,8 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         owner = self.owner_stack[-1]
         if owner is not None and loc.owner != id(owner):
             self.capture(loc)
+        if loc.funclit:
+            self.closure_value_use(loc)
         return loc
 
     def capture(self, loc: Loc) -> None:

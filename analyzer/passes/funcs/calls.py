@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from ...parsing import inner
 from .fields import F_ARGUMENTS, F_ELEMENT, F_FIELD, F_FUNCTION, F_OPERAND, F_TYPE
-from .model import BASIC_KINDS, CALL_COST, NOT_LEAKING_BUILTINS, Flows, Summary
+from .model import BASIC_KINDS, CALL_COST, CLOSURE_INLINE_BUDGET, NOT_LEAKING_BUILTINS, PARAM_CALL_COST, BoundClosure, Flows, Loc, Summary
 from .stdlib import _table_facts, stdlib_facts
 
 _CONVERSION_CALLEES = frozenset({"slice_type", "array_type", "map_type", "pointer_type", "parenthesized_type",
@@ -76,6 +76,10 @@ class _Calls:
             return []
         facts, recv_node, key = self.resolve_callee(fn, name)
         if facts is None:
+            if name is not None:
+                var = self.lookup(name)
+                if var is not None and var.funclit and var in self.bound:
+                    return self.closure_call(self.bound[var], args, e, paren, deferred)
             return self.unknown_call(fn, args, e)
         return self.apply_facts(facts, recv_node, args, e, paren, key)
 
@@ -193,12 +197,47 @@ class _Calls:
                     result.append((v, -1))  # moved only if the caller lets the result escape
         return result
 
+    def closure_call(self, literal: BoundClosure, args: list[Node], e: Node, paren: Node, deferred: bool) -> Flows:
+        """A call through a variable bound once to a func literal: its arguments flow into the literal's
+        parameters. A direct call may be inlined (BoundClosure.inlined; what happens in the body is then
+        reported at the call, see summarize); a deferred one, or one from another closure, is not."""
+        if deferred or id(self.owner_stack[-1]) != literal.site.owner:
+            literal.value_uses += 1
+            self.cost += PARAM_CALL_COST + len(args)  # a captured variable
+        else:
+            literal.calls.append(paren)
+            # the enclosing function's cost counts an inlinable callee's cost instead of a call's (hairyVisitor)
+            inlinable = literal.cost is not None and literal.cost <= CLOSURE_INLINE_BUDGET
+            self.cost += (literal.cost if inlinable else CALL_COST) + len(args)
+        params = literal.params
+        last = len(params) - 1
+        spread = literal.variadic and any(a.type == "variadic_argument" for a in args)
+        varargs_vals: Flows = []
+        for i, a in enumerate(args):
+            if literal.variadic and i >= last and not spread:
+                varargs_vals.extend(self.convert_iface(a) if params[last][1] else self.ev(a))
+                continue
+            if a.type == "variadic_argument":
+                val = self.ev(a.named_children[0]) if a.named_child_count else []
+            else:
+                val = self.convert_iface(a) if i <= last and params[i][1] else self.ev(a)
+            if i <= last:
+                _bind_param(params[i][0], val, e)
+        if literal.variadic and len(args) > last and not spread:
+            va = self.site("varargs", e, paren, "... argument")
+            self.flow(va, varargs_vals, "element of the ... slice", e)
+            _bind_param(params[last][0], [(va, -1)], e)
+        return []
+
     def unknown_call(self, fn: Node, args: list[Node], e: Node) -> Flows:
         """A callee syntax cannot see: an interface method, a func value, or another package's function."""
-        self.cost += CALL_COST + len(args)
         dynamic = False
+        cost = CALL_COST
         if fn.type == "identifier":
             loc = self.lookup(self.name(fn))
+            if loc is not None and (loc.kind == "param" or loc in self.closure_params
+                                    or loc.owner != id(self.owner_stack[-1])):
+                cost = PARAM_CALL_COST
             # a func-typed variable; one bound once to a func literal is a static call of that closure,
             # whose parameters syntax does not summarise: assume they do not leak
             dynamic = loc is not None and not loc.funclit
@@ -215,6 +254,7 @@ class _Calls:
                 dynamic = True
         else:
             self.ev(fn)
+        self.cost += cost + len(args)
         for a in args:
             if a.type == "variadic_argument":
                 val = self.ev(a.named_children[0]) if a.named_child_count else []
@@ -268,3 +308,10 @@ class _Calls:
             self.to_heap(val, "appended to a slice", e)
         site = self.site("append", e, paren, "append")
         return base + [(site, -1)]
+
+
+def _bind_param(param: Loc | None, value: Flows, call: Node) -> None:
+    """An argument flows into a closure's parameter. No loop-depth rule (Loc.flow's "outlives"): the
+    parameter belongs to this call, whatever loop the literal was declared outside of."""
+    if param is not None:
+        param.edges.extend((loc, derefs, "passed to the closure", call) for loc, derefs in value)

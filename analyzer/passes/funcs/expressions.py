@@ -14,7 +14,7 @@ from tree_sitter import Node
 from ...parsing import inner
 from .fields import (F_BODY, F_CAPACITY, F_ELEMENT, F_END, F_FIELD, F_FUNCTION, F_INDEX, F_LEFT, F_OPERAND,
                      F_OPERATOR, F_PARAMETERS, F_RESULT, F_RIGHT, F_START, F_TYPE)
-from .model import BASIC_KINDS, BYREF_CAPTURE, INLINE_BUDGET, POINTER_SHAPED, Flows
+from .model import BASIC_KINDS, BYREF_CAPTURE, INLINE_BUDGET, POINTER_SHAPED, BoundClosure, Flows, Loc
 from .syntax import _go_pos_node, _op
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal",
@@ -58,6 +58,8 @@ class _Expressions:
             owner = self.owner_stack[-1]
             if owner is not None and loc.owner != id(owner):
                 self.capture(loc)
+            if loc.funclit:
+                self.closure_value_use(loc)
             return [(loc, 0)]
         if t in _LITERALS:
             return []
@@ -211,12 +213,22 @@ class _Expressions:
         saved_depth, saved_results, saved_named = self.loop_depth, self.result_types, self.named_results
         self.loop_depth = 0
         params = e.child_by_field_id(F_PARAMETERS)
+        param_locs: list[tuple[Loc | None, bool]] = []
+        variadic = False
         for decl in params.named_children if params is not None else []:
+            if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
             t = decl.child_by_field_id(F_TYPE)
-            for ident in decl.children_by_field_name("name"):
-                loc = self.declare(ident, "var", t)
+            variadic = decl.type == "variadic_parameter_declaration"
+            iface = t is not None and self.is_interface_type(t)
+            for ident in decl.children_by_field_name("name") or [None]:
+                loc = self.declare(ident, "var", None if variadic else t) if ident is not None else None
                 if loc is not None:
                     loc.owner = id(site)
+                    self.closure_params.add(loc)
+                    if variadic:
+                        loc.tkind = "slice"
+                param_locs.append((loc, iface))
         result = e.child_by_field_id(F_RESULT)
         self.result_types, self.named_results = [], []
         if result is not None:
@@ -233,6 +245,7 @@ class _Expressions:
         if body is not None:
             self.block(body)
         self.closure_cost = self.cost - saved_cost[0] if not self.not_inlinable else None
+        self.literals[site] = BoundClosure(site, param_locs, variadic, self.closure_cost)
         self.cost, self.not_inlinable, self.recursive, self.returns = saved_cost
         self.pop_scope()
         self.owner_stack.pop()

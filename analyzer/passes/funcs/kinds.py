@@ -152,6 +152,10 @@ class _Kinds:
         elif v.type == "slice_expression":
             src = self.kind_of(v.child_by_field_id(F_OPERAND))
             loc.tkind = "string" if src == "string" else "slice"
+        elif v.type == "index_expression":
+            found = self.element_type(v.child_by_field_id(F_OPERAND))
+            if found is not None:
+                self.set_type(loc, *found)
 
     def infer_multi(self, loc: Loc, value: Node, i: int) -> None:
         """`v, ok := x.(T)`, `a, b := f()`: the i-th variable's type."""
@@ -206,26 +210,30 @@ class _Kinds:
         """The declared type of a variable or field expression."""
         e = inner(e)
         if e.type == "identifier":
-            loc = self.lookup(self.text(e))
-            return (loc.type_node, self.f) if loc is not None and loc.type_node is not None else None
+            name = self.name(e)
+            loc = self.lookup(name)
+            if loc is not None:
+                return (loc.type_node, self.f) if loc.type_node is not None else None
+            return self.st.package_var_type(name)
         if e.type == "selector_expression":
             return self.field_type(e)
         return None
 
-    def range_elem_type(self, loc: Loc, right: Node) -> None:
-        found = self.type_node_of(right)
+    def element_type(self, container: Node) -> tuple[Node, SourceFile] | None:
+        """The declared element type of a slice, array or map expression (`xs` in `xs[i]`)."""
+        found = self.type_node_of(container)
         if found is None:
-            return
+            return None
         t, f = found
         t = inner(t)
-        if t.type in ("slice_type", "array_type"):
-            elem = t.child_by_field_id(F_ELEMENT)
-        elif t.type == "map_type":
-            elem = t.child_by_field_id(F_VALUE)
-        else:
-            return
-        if elem is not None:
-            self.set_type(loc, elem, f)
+        elem = t.child_by_field_id(F_ELEMENT) if t.type in ("slice_type", "array_type") else \
+            t.child_by_field_id(F_VALUE) if t.type == "map_type" else None
+        return (elem, f) if elem is not None else None
+
+    def range_elem_type(self, loc: Loc, right: Node) -> None:
+        found = self.element_type(right)
+        if found is not None:
+            self.set_type(loc, *found)
 
 
     def static_type(self, operand: Node) -> str | None:
@@ -390,14 +398,8 @@ class _Kinds:
             finally:
                 self.f, self.imports = saved
         if t == "index_expression":
-            found = self.type_node_of(e.child_by_field_id(F_OPERAND))
-            if found is None:
-                return None
-            ct, f = found
-            ct = inner(ct)
-            elem = ct.child_by_field_id(F_ELEMENT) if ct.type in ("slice_type", "array_type") else \
-                ct.child_by_field_id(F_VALUE) if ct.type == "map_type" else None
-            return self.kind_in(elem, f) if elem is not None else None
+            found = self.element_type(e.child_by_field_id(F_OPERAND))
+            return self.kind_in(*found) if found is not None else None
         return None
 
     def kind_in(self, t: Node, f: SourceFile) -> str | None:

@@ -18,6 +18,12 @@ MAX_STACK_VAR = 128 * 1024  # ir.MaxStackVarSize: explicit variables larger than
 MAX_IMPLICIT_STACK_VAR = 64 * 1024  # ir.MaxImplicitStackVarSize: new/&T{}/make larger than this escape
 INLINE_BUDGET = 80  # inline.inlineMaxBudget
 CALL_COST = 57 + 1  # inline.inlineExtraCallCost, plus the call node itself
+PARAM_CALL_COST = 17 + 1  # inline.inlineParamCallCost: calling a parameter or a captured variable
+# a closure called through the variable it is bound to inlines within twice the budget, or ten times
+# when that is its only call (inline.inlineCostOK, inlineClosureCalledOnceCost); the enclosing
+# function's cost counts the closure's cost for such a call when within twice the budget, else a call's
+CLOSURE_INLINE_BUDGET = 2 * INLINE_BUDGET
+CLOSURE_CALLED_ONCE_BUDGET = 10 * INLINE_BUDGET
 BYREF_CAPTURE = 128  # closures capture variables larger than this by reference
 # `for x := range f`: besides the body's closure (15), the compiler's rewrite costs the function about this
 # much, plus this per `return` in the body (calibrated on `go build -gcflags=-m=2`: an empty loop costs 55,
@@ -124,6 +130,27 @@ class PackageFuncs:
             for s in self.by_key.values():
                 self._summaries_by_file.setdefault(s.file.path, []).append(s)
         return self._summaries_by_file.get(path, [])
+
+
+class BoundClosure:
+    """A func literal bound once to a local variable (`read := func(...) {...}`). The compiler inlines
+    calls through such a variable like calls of a small function (ir.StaticValue), so what happens in
+    the body is reported at each call, and not in the body unless the variable is also used as a value."""
+
+    __slots__ = ("site", "params", "variadic", "cost", "calls", "value_uses")
+
+    def __init__(self, site: Loc, params: list[tuple[Loc | None, bool]], variadic: bool, cost: int | None):
+        self.site = site  # the func literal's allocation site
+        self.params = params  # (location, declared as an interface) per parameter
+        self.variadic = variadic
+        self.cost = cost  # the literal's inlining cost (None: cannot inline)
+        self.calls: list[Node] = []  # the argument lists of the direct calls
+        self.value_uses = 0  # uses other than a direct call (passed, stored, deferred, captured)
+
+    def inlined(self) -> bool:
+        """Whether the compiler inlines the direct calls (then none of them is compiled as a call)."""
+        return self.cost is not None and bool(self.calls) and (
+            self.cost <= CLOSURE_INLINE_BUDGET or (len(self.calls) == 1 and self.cost <= CLOSURE_CALLED_ONCE_BUDGET))
 
 
 class Loc:

@@ -207,6 +207,20 @@ class _PackageState:
         self._var_kinds[name] = kind
         return kind
 
+    def package_var_type(self, name: str) -> tuple[Node, SourceFile] | None:
+        """The type node of a package-level variable declared with a type or a composite literal's
+        (`var Typ = []*Basic{...}`), and its file."""
+        d = self.decls.values.get(name)
+        if d is None or d.kind not in ("var", "package-var"):
+            return None
+        f = self.decls.value_files[name]
+        if d.type_node is not None:
+            return d.type_node, f
+        v = inner(d.value_node) if d.value_node is not None else None
+        if v is not None and v.type == "composite_literal" and v.child_by_field_id(F_TYPE) is not None:
+            return v.child_by_field_id(F_TYPE), f
+        return None
+
     def package_var_tname(self, name: str) -> str | None:
         """The named type of a package-level variable (`var std = New(...)`, `var x T`, `var p = &T{}`),
         as static_type names types: "T" for the package's own, "path.T" for another package's."""

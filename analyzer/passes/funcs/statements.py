@@ -143,6 +143,8 @@ class _Statements:
                 self.flow(loc, values[i], "assigned", s)
                 if existing is None:
                     self.infer(loc, rhs[i])
+                    if loc.funclit:
+                        self.bind_closure(loc, values[i])
             elif len(rhs) == 1:
                 self.flow(loc, [(l, d) for l, d in values[0] if getattr(l, "kind", "") != "site"] if i else values[0],
                           "assigned", s)
@@ -169,6 +171,8 @@ class _Statements:
                 self.flow(loc, evs[i], "assigned", spec)
                 if t is None:
                     self.infer(loc, values[i])
+                    if loc.funclit:
+                        self.bind_closure(loc, evs[i])
             elif len(values) == 1:
                 self.flow(loc, evs[0], "assigned", spec)
 

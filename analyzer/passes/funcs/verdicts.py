@@ -9,8 +9,10 @@ inlining cost, sites and moved variables an inlining caller re-creates) and the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...context import SourceFile
-from .model import INLINE_BUDGET, MAX_IMPLICIT_STACK_VAR, MAX_STACK_VAR, Loc, Step, Summary, Verdict
+from .model import INLINE_BUDGET, MAX_IMPLICIT_STACK_VAR, MAX_STACK_VAR, BoundClosure, Loc, Step, Summary, Verdict
 from .syntax import _has_pragma
 
 
@@ -60,6 +62,8 @@ class _Verdicts:
         frame = 0
         returns_local = False
         fname = self.key
+        # closures inlined at their calls: what happens in them is reported at each call
+        inlined_at = {id(lit.site): (var.name, lit) for var, lit in self.bound.items() if var.funclit and lit.inlined()}
         for loc in self.locs:
             too_big = loc.kind in ("var", "param", "result") and loc.size is not None and loc.size > MAX_STACK_VAR
             if loc.kind == "site":
@@ -89,12 +93,18 @@ class _Verdicts:
                 if loc.site_kind == "make" and loc.const_size == -1 and how == "big":
                     continue
                 desc = loc.desc if isinstance(loc.desc, str) else f"{loc.desc[0]}{self.text(loc.desc[1])}{loc.desc[2]}"
-                verdicts.append(Verdict("site", desc, loc.node, self.f, fname, _reason(how, path, self.f), path,
-                                        loc.site_kind))
+                verdict = Verdict("site", desc, loc.node, self.f, fname, _reason(how, path, self.f), path, loc.site_kind)
             elif loc.kind in ("var", "param", "result"):
                 if not in_closure:
                     inline_moved.append((loc.name, "result" if how == "out" else "heap"))
-                verdicts.append(Verdict("moved", loc.name, loc.node, self.f, fname, _reason(how, path, self.f, True), path))
+                verdict = Verdict("moved", loc.name, loc.node, self.f, fname, _reason(how, path, self.f, True), path)
+            else:
+                continue
+            inlined = inlined_at.get(loc.owner) if in_closure else None
+            if inlined is None:
+                verdicts.append(verdict)
+            else:
+                verdicts.extend(_at_inlined_calls(verdict, *inlined))
         for outside, call, key in self.instantiated:
             short = key.rsplit("/", 1)[-1]
             for rel, line, col, kind, text in outside:
@@ -121,6 +131,14 @@ class _Verdicts:
         return Summary(self.key, self.fn, self.f, out_params, names, variadic, iface_params, ptr_recv, returns_local,
                        inline, result_sites, heap_sites, frame, self.recursive, verdicts, inline_moved,
                        tuple(self.returned_closures))
+
+
+def _at_inlined_calls(verdict: Verdict, name: str, closure: BoundClosure) -> list[Verdict]:
+    """A verdict in the body of a closure inlined at its calls, placed where the compiler reports it:
+    at each call, and in the body only if the closure is also compiled on its own."""
+    why = f"in the closure {name}, inlined at this call: {verdict.reason}"
+    out = [replace(verdict, node=call, reason=why) for call in closure.calls]
+    return out + [verdict] if closure.value_uses else out
 
 
 def _steps(chain: tuple | None) -> list[Step]:
