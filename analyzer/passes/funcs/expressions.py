@@ -270,7 +270,7 @@ class _Expressions:
         k = self.kind_of(e)
         if k is None:
             k = self.result_hint(e)
-        if k in POINTER_SHAPED or (k is None and self.probably_interface(e)):
+        if k in POINTER_SHAPED or (k is None and self.probably_interface(e)) or (k == "struct" and self.direct_iface(e)):
             return self.ev(e)
         vals = self.ev(e)
         site = self.site("iface", e, e, ("", e, ""))

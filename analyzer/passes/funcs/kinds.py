@@ -289,17 +289,41 @@ class _Kinds:
         found = table["fields"].get(tname, {}).get(field)
         return (found[0], found[1]) if found is not None else None
 
-    def _field_type(self, tname: str, fname: str) -> tuple[Node, SourceFile] | None:
+    def direct_iface(self, e: Node) -> bool:
+        """Whether `e`, a struct of the package, has a single field of a pointer shape: an interface
+        holds such a value as that pointer, so boxing it allocates nothing (types.IsDirectIface)."""
+        tname = self.static_type(e)
+        decl = self.st.decls.types.get(tname) if tname is not None and "." not in tname else None
+        if decl is None or inner(decl.type_node).type != "struct_type":
+            return False
+        fields = _fields(decl.type_node)
+        if len(fields) != 1 or len(fields[0].children_by_field_name("name")) > 1:
+            return False
+        return self.kind_in(fields[0].child_by_field_id(F_TYPE), decl.file) in ("pointer", "pointer-to-array", "map",
+                                                                               "chan", "func")
+
+    def _field_type(self, tname: str, fname: str, seen: frozenset[str] = frozenset()) -> tuple[Node, SourceFile] | None:
         decl = self.st.decls.types.get(tname)
         if decl is None or inner(decl.type_node).type != "struct_type":
             return None
+        embedded = []
         for fld in _fields(decl.type_node):
             names = fld.children_by_field_name("name")
             t = fld.child_by_field_id(F_TYPE)
             if any(decl.file.text(n) == fname for n in names):
                 return t, decl.file
-            if not names and t is not None and decl.file.text(t).lstrip("*").rsplit(".", 1)[-1] == fname:
-                return t, decl.file  # embedded field
+            if not names and t is not None:
+                name = decl.file.text(t).lstrip("*")
+                if name.rsplit(".", 1)[-1] == fname:
+                    return t, decl.file  # the embedded field itself
+                if "." not in name and "[" not in name:
+                    embedded.append(name)
+        # a field promoted from an embedded struct of the package (the shallowest wins; cycles stop)
+        for name in embedded:
+            if name not in seen and name != tname:
+                found = self._field_type(name, fname, seen | {tname})
+                if found is not None:
+                    return found
         return None
 
 

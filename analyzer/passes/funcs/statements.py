@@ -181,7 +181,7 @@ class _Statements:
         left, right = s.child_by_field_id(F_LEFT), s.child_by_field_id(F_RIGHT)
         lhs = left.named_children if left is not None else []
         rhs = right.named_children if right is not None else []
-        values = [self.convert_iface(r) if len(rhs) == len(lhs) and op == "=" and self.iface_target(lhs[i])
+        values = [self.convert_iface(r) if len(rhs) == len(lhs) and op == "=" and self.iface_target(lhs[i], r)
                   else self.ev(r) for i, r in enumerate(rhs)]
         for i, target in enumerate(lhs):
             if len(rhs) == len(lhs):
@@ -272,9 +272,13 @@ class _Statements:
             return None
         return self.text(x) if x.type == "identifier" else None
 
-    def iface_target(self, target: Node) -> bool:
+    def iface_target(self, target: Node, value: Node | None = None) -> bool:
         """Whether assigning to `target` converts the value to an interface (an interface-typed variable)."""
         target = inner(target)
+        if target.type in ("selector_expression", "index_expression"):
+            # a field or element of a declared interface type, when the value's own kind is known (values
+            # of the package's own code are mostly pointers or interfaces already when it is not)
+            return self.kind_of(target) == "interface" and value is not None and self.kind_of(value) is not None
         if target.type != "identifier":
             return False
         loc = self.lookup(self.text(target))
