@@ -74,7 +74,9 @@ def run(folder: Path, config: Config | None = None) -> tuple[Package, list[Findi
     problems = []
     for finding in findings:
         line = line_of(finding, package)
-        match = next((w for w in wants if w.path == finding.path and w.line == line and w.pattern.search(finding.message)), None)
+        # each finding takes a `want` of its own, as analysistest's expectations do
+        match = next((w for w in wants if not w.matched and w.path == finding.path and w.line == line
+                      and w.pattern.search(finding.message)), None)
         if match is None:
             problems.append(f"{Path(finding.path).name}:{line}: unexpected finding: {finding.message}")
         else:

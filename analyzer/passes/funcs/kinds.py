@@ -246,20 +246,44 @@ class _Kinds:
             if field is None:
                 std = self.std_field(operand)
                 return std[1] if std is not None else None
-            t, f = field
-            while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type"):
-                t = t.child_by_field_id(F_TYPE) if t.type == "generic_type" else t.named_children[0]  # Pointer[T]: Pointer
-            if t is None:
-                return None
-            if t.type == "type_identifier":
-                return f.text(t)
-            if t.type == "qualified_type":
-                pkg, _, typ = f.text(t).partition(".")
-                return f"{self.st.file_imports(f).get(pkg, pkg)}.{typ}"
-            return None
+            return self.type_name(*field)
         if operand.type == "composite_literal":
             return self.type_kind(operand.child_by_field_id(F_TYPE))[1]
+        if operand.type == "call_expression":
+            return self.call_type(operand)
         return None
+
+    def type_name(self, t: Node | None, f: SourceFile) -> str | None:
+        """The named type a type expression of file `f` denotes, through pointers: "T" for the
+        package's own, "path.T" for another package's (as static_type names types)."""
+        while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type"):
+            t = t.child_by_field_id(F_TYPE) if t.type == "generic_type" else t.named_children[0]  # Pointer[T]: Pointer
+        if t is None:
+            return None
+        if t.type == "type_identifier":
+            return f.text(t)
+        if t.type == "qualified_type":
+            pkg, _, typ = f.text(t).partition(".")
+            return f"{self.st.file_imports(f).get(pkg, pkg)}.{typ}"
+        return None
+
+    def call_type(self, call: Node) -> str | None:
+        """The named type of a call's value: a conversion `T(x)` or `pkg.T(x)`, or a call of a function
+        or method of the package declared to return T or *T."""
+        fn = inner(call.child_by_field_id(F_FUNCTION))
+        if fn.type == "identifier":
+            name = self.name(fn)
+            if name in self.st.decls.types and self.lookup(name) is None:
+                return name
+        elif fn.type == "selector_expression":
+            pkg = fn.child_by_field_id(F_OPERAND)
+            if pkg.type == "identifier" and self.lookup(self.name(pkg)) is None:
+                path = self.imports.get(self.name(pkg))
+                if path is not None:
+                    qualified = f"{path}.{self.name(fn.child_by_field_id(F_FIELD))}"
+                    return qualified if qualified in stdlib_fields()["types"] else None
+        found = self.callee_result_type(call)
+        return self.type_name(*found) if found is not None else None
 
     def field_type(self, sel: Node) -> tuple[Node, SourceFile] | None:
         """The declared type of the field `x.f` names, when x's type is a struct of this package."""

@@ -90,11 +90,12 @@ class _Statements:
             if c is not None:
                 self.stmt(c)
             c = s.child_by_field_id(F_CONDITION)
-            if c is not None:
+            known = self.constant_condition(c) if c is not None else None
+            if c is not None and known is None:
                 self.ev_unused(c)
-            for fid in (F_CONSEQUENCE, F_ALTERNATIVE):
+            for fid, dead in ((F_CONSEQUENCE, known is False), (F_ALTERNATIVE, known is True)):
                 c = s.child_by_field_id(fid)
-                if c is not None:
+                if c is not None and not dead:  # `if debug {`: the compiler drops the branch (deadcode)
                     self.stmt(c)
             self.pop_scope()
         elif t == "for_statement":
@@ -271,6 +272,32 @@ class _Statements:
         else:
             return None
         return self.text(x) if x.type == "identifier" else None
+
+    def constant_condition(self, cond: Node) -> bool | None:
+        """The value of an `if` condition made of the package's boolean constants (`debug`,
+        `!trace`, `debug && x`), or None when it is not constant."""
+        cond = inner(cond)
+        t = cond.type
+        if t in ("true", "false"):
+            return t == "true"
+        if t == "identifier":
+            name = self.name(cond)
+            d = self.st.decls.values.get(name)
+            if d is None or d.kind != "package-const" or d.value_node is None or self.lookup(name) is not None:
+                return None
+            v = inner(d.value_node).type
+            return v == "true" if v in ("true", "false") else None
+        if t == "unary_expression" and _op(cond) == "!":
+            v = self.constant_condition(cond.child_by_field_id(F_OPERAND))
+            return None if v is None else not v
+        if t == "binary_expression" and _op(cond) in ("&&", "||"):
+            left = self.constant_condition(cond.child_by_field_id(F_LEFT))
+            right = self.constant_condition(cond.child_by_field_id(F_RIGHT))
+            short = _op(cond) == "||"  # the value that decides alone
+            if left is short or right is short:
+                return short
+            return None if left is None or right is None else left
+        return None
 
     def iface_target(self, target: Node, value: Node | None = None) -> bool:
         """Whether assigning to `target` converts the value to an interface (an interface-typed variable)."""

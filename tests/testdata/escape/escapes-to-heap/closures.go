@@ -35,7 +35,7 @@ func tagAll(xs []string) []string {
 func tagAndKeep(xs []string, keep func(func(string))) []string {
 	var out []string
 	push := func(s string) { // want `func literal escapes to heap — passed to keep`
-		out = append(out, "tag:"+s) // want `escapes to heap`
+		out = append(out, "tag:"+s) // want `append escapes to heap` `"tag:"\+s escapes to heap`
 	}
 	push(xs[0]) // want `escapes to heap — in the closure push, inlined at this call`
 	keep(push)
@@ -55,9 +55,9 @@ func costlyOnce(w io.Writer, n int) {
 // ... and compiled on its own, its body reporting, where it is called twice.
 func costlyTwice(w io.Writer, n int) {
 	show := func(v int) {
-		fmt.Fprintln(w, v, v+1, v+2, v+3) // want `escapes to heap`
-		fmt.Fprintln(w, v*2, v*3)         // want `escapes to heap`
-		fmt.Fprintln(w, v*4)              // want `escapes to heap`
+		fmt.Fprintln(w, v, v+1, v+2, v+3) // want `v escapes` `v\+1 escapes` `v\+2 escapes` `v\+3 escapes`
+		fmt.Fprintln(w, v*2, v*3)         // want `v\*2 escapes` `v\*3 escapes`
+		fmt.Fprintln(w, v*4)              // want `v\*4 escapes to heap`
 	}
 	show(n)
 	show(n + 1)
