@@ -14,7 +14,7 @@ For every exported function and method (of an exported type) the table records:
   the call site once inlined: "heap" (escape whatever the caller does) or "result" (escape
   only if the caller lets the result escape);
 - "seq": the first result is a function (`iter.Seq[T]`): `for x := range f()` runs a closure;
-- "results": the kind of each result as syntax names kinds ("interface", "pointer", "slice", "map",
+- "results": the kind of each result as syntax names kinds ("interface", "pointer", "slice", "array", "map",
   "chan", "func", "string", "int", "float", "bool", or null when it is another named type), so that
   `w := base64.NewEncoder(...)` is known to hold an interface (no allocation converting it again);
 - "moved": when inlinable, its parameters and locals the compiler moves to the heap, as
@@ -35,6 +35,7 @@ harvested packages that reference F.
 
 Usage: python scripts/gen_stdlib_escape.py [--all] [--go PATH] [--out analyzer/data/stdlib_escape.json]
        python scripts/gen_stdlib_escape.py --generics-only   # redo only the generic harvest of the table
+       python scripts/gen_stdlib_escape.py --results-only    # redo only the result kinds
 (--all: every public package of `go list std`, as shipped; without it, the PACKAGES list)
 """
 
@@ -68,8 +69,16 @@ def main() -> None:
     ap.add_argument("--all", action="store_true", help="every public package of the standard library (go list std)")
     ap.add_argument("--out", default=str(ROOT / "analyzer" / "data" / "stdlib_escape.json"))
     ap.add_argument("--generics-only", action="store_true", help="load --out, redo only the generic harvest, write it back")
+    ap.add_argument("--results-only", action="store_true", help="load --out, redo only the result kinds, write it back")
     args = ap.parse_args()
     go = go_path(args.go)
+    if args.results_only:
+        data = json.loads(Path(args.out).read_text())
+        PACKAGES[:] = data["packages"]
+        collect_interfaces(go)
+        add_result_kinds(go, data["funcs"])
+        Path(args.out).write_text(json.dumps(data, indent=0, sort_keys=False) + "\n")
+        return
     if args.generics_only:
         data = json.loads(Path(args.out).read_text())
         PACKAGES[:] = data["packages"]
@@ -192,7 +201,7 @@ _BASIC = {**{t: "int" for t in ("int", "int8", "int16", "int32", "int64", "uint"
           "float32": "float", "float64": "float", "string": "string", "bool": "bool", "error": "interface",
           "any": "interface"}
 _LITERAL_KINDS = {"pointer_type": "pointer", "slice_type": "slice", "map_type": "map", "channel_type": "chan",
-                  "function_type": "func", "interface_type": "interface"}
+                  "function_type": "func", "interface_type": "interface", "array_type": "array"}
 
 
 def add_result_kinds(go: str, table: dict[str, dict]) -> None:

@@ -47,6 +47,8 @@ class _Kinds:
         if ty == "pointer_type":
             k, name = self.type_kind(t.named_children[0], depth + 1)
             return ("pointer-to-array" if k == "array" else "pointer"), name
+        if ty == "field_declaration":  # an embedded `*T` (see _field_type)
+            return "pointer", self.type_kind(t.child_by_field_id(F_TYPE), depth + 1)[1]
         if ty in TYPE_LITERAL_KINDS:
             return TYPE_LITERAL_KINDS[ty], None
         if ty == "generic_type":
@@ -105,6 +107,12 @@ class _Kinds:
                 src = self.lookup(self.text(op))
                 if src is not None:
                     loc.tname = src.tname
+            elif op.type == "index_expression":  # `p := &xs[i]`
+                found = self.element_type(op.child_by_field_id(F_OPERAND))
+                loc.tname = self.type_name(*found) if found is not None else None
+            elif op.type == "selector_expression":  # `p := &x.f`
+                found = self.field_type(op)
+                loc.tname = self.type_name(*found) if found is not None else None
         elif v.type in ("interpreted_string_literal", "raw_string_literal"):
             loc.tkind = "string"
         elif v.type in ("int_literal", "rune_literal"):
@@ -144,6 +152,16 @@ class _Kinds:
                     self.set_type(loc, res[0], res[1])
                 else:
                     loc.rkind = self.table_result_kind(fn, 0)
+                    if loc.rkind == "array":  # `h := sha256.Sum256(b)`: h[:] takes h's address
+                        loc.tkind = "array"
+        elif v.type == "selector_expression":
+            field = self.field_type(v)
+            if field is not None:
+                self.set_type(loc, *field)
+            else:
+                std = self.std_field(v)
+                if std is not None:
+                    loc.tkind, loc.tname = std
         elif v.type == "type_conversion_expression":
             self.set_type(loc, v.child_by_field_id(F_TYPE))
         elif v.type == "binary_expression":
@@ -256,8 +274,9 @@ class _Kinds:
     def type_name(self, t: Node | None, f: SourceFile) -> str | None:
         """The named type a type expression of file `f` denotes, through pointers: "T" for the
         package's own, "path.T" for another package's (as static_type names types)."""
-        while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type"):
-            t = t.child_by_field_id(F_TYPE) if t.type == "generic_type" else t.named_children[0]  # Pointer[T]: Pointer
+        while t is not None and t.type in ("pointer_type", "parenthesized_type", "generic_type", "field_declaration"):
+            # Pointer[T]: Pointer; an embedded `*T` (see _field_type): T
+            t = t.child_by_field_id(F_TYPE) if t.type in ("generic_type", "field_declaration") else t.named_children[0]
         if t is None:
             return None
         if t.type == "type_identifier":
@@ -339,7 +358,8 @@ class _Kinds:
             if not names and t is not None:
                 name = decl.file.text(t).lstrip("*")
                 if name.rsplit(".", 1)[-1] == fname:
-                    return t, decl.file  # the embedded field itself
+                    # the embedded field itself; `*T` is no pointer_type node here: the declaration stands for it
+                    return (fld if _embeds_pointer(fld) else t), decl.file
                 if "." not in name and "[" not in name:
                     embedded.append(name)
         # a field promoted from an embedded struct of the package (the shallowest wins; cycles stop)
@@ -516,3 +536,8 @@ def _kind_elsewhere(fa: "_FuncAnalysis", decl) -> tuple[str | None, None]:
         if name in BASIC_KINDS:
             return BASIC_KINDS[name], None
     return None, None
+
+
+def _embeds_pointer(field: Node) -> bool:
+    """Whether an embedded field is written `*T` (the grammar gives it no pointer_type node)."""
+    return any(c.type == "*" for c in field.children)
