@@ -6,6 +6,9 @@ table entry; anything else (interface methods, func values) leaks its arguments 
 the call is dynamic. When the callee is inlinable (cost within the compiler's budget of
 80), what happens inside it happens at the call: its allocation sites and moved variables
 are re-created there and reported at the call's "(", where the compiler reports them.
+A closure called through the variable it is bound to (`read := func(...) {...}; read(x)`) is
+part of the same graph: the arguments flow into its parameters, and when the compiler would
+inline those calls, what happens in its body is reported at each call (see summarize).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from tree_sitter import Node
 
 from ...parsing import inner
 from .fields import F_ARGUMENTS, F_ELEMENT, F_FIELD, F_FUNCTION, F_OPERAND, F_TYPE
-from .model import BASIC_KINDS, CALL_COST, CLOSURE_INLINE_BUDGET, NOT_LEAKING_BUILTINS, PARAM_CALL_COST, BoundClosure, Flows, Loc, Summary
+from .model import (BASIC_KINDS, CALL_COST, CLOSURE_INLINE_BUDGET, NOT_LEAKING_BUILTINS, PARAM_CALL_COST, BoundClosure,
+                    Flows, Loc, Summary)
 from .stdlib import _table_facts, stdlib_facts
 
 _CONVERSION_CALLEES = frozenset({"slice_type", "array_type", "map_type", "pointer_type", "parenthesized_type",
@@ -238,8 +242,8 @@ class _Calls:
             if loc is not None and (loc.kind == "param" or loc in self.closure_params
                                     or loc.owner != id(self.owner_stack[-1])):
                 cost = PARAM_CALL_COST
-            # a func-typed variable; one bound once to a func literal is a static call of that closure,
-            # whose parameters syntax does not summarise: assume they do not leak
+            # a func-typed variable: a dynamic call, unless bound once to a func literal (closure_call
+            # takes those the walk saw bound; for others, assume the literal's parameters do not leak)
             dynamic = loc is not None and not loc.funclit
         elif fn.type == "selector_expression":
             operand = inner(fn.child_by_field_id(F_OPERAND))
