@@ -47,6 +47,9 @@ TYPES = {
     "image": ["Point", "Rectangle", "RGBA"],
     "image/color": ["RGBA", "Color"],
     "math/rand": ["Rand"],
+    # large values code keeps on the stack (`var m runtime.MemStats; runtime.ReadMemStats(&m)`: 5.6 KiB)
+    "runtime": ["MemStats", "Frame"],
+    "syscall": ["Stat_t", "Rusage", "Utsname", "Statfs_t"],
 }
 
 PROGRAM = """package main

@@ -104,6 +104,25 @@ class Sizer:
             return None
         return Layout(entry["size"], entry["align"], entry["pointers"])
 
+    def _local_constant(self, ident: Node, file: SourceFile) -> int | None:
+        """A constant declared in a block around `ident`, before it (`const n = 64; var buf [n]byte`)."""
+        name = file.text(ident)
+        block, inside = ident.parent, ident
+        while block is not None and block.type not in ("function_declaration", "method_declaration", "source_file"):
+            if block.type in ("block", "statement_list"):
+                for stmt in block.named_children:
+                    if stmt.start_byte >= inside.start_byte:
+                        break
+                    if stmt.type != "const_declaration":
+                        continue
+                    for spec in stmt.named_children:
+                        names = [file.text(n) for n in spec.children_by_field_name("name")]
+                        value = spec.child_by_field_name("value")
+                        if name in names and value is not None and len(value.named_children) == len(names):
+                            return self.constant(value.named_children[names.index(name)], file)
+            block, inside = block.parent, block
+        return None
+
     def _array(self, t: Node, file: SourceFile) -> Layout | None:
         length = self.constant(t.child_by_field_name("length"), file)
         elem = self.layout(t.child_by_field_name("element"), file)
@@ -152,7 +171,7 @@ class Sizer:
             decl = self.decls.values.get(file.text(node))
             if decl is not None and decl.kind == "package-const":
                 return self._package_constant(decl)
-            return None
+            return self._local_constant(node, file)
         if node.type == "unary_expression":
             v = self.constant(node.child_by_field_name("operand"), file, iota)
             op = file.text(node.child_by_field_name("operator"))

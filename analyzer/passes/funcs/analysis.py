@@ -59,6 +59,8 @@ class _FuncAnalysis(_Statements, _Expressions, _Calls, _Kinds, _Verdicts):
         self.literals: dict[Loc, BoundClosure] = {}  # func literal site -> its parameters and cost
         self.bound: dict[Loc, BoundClosure] = {}  # variable bound once to a func literal -> that literal
         self.closure_params: set[Loc] = set()  # the parameters of func literals (declared as variables)
+        self.inplace_literals: set[int] = set()  # ids of the func literal sites called where they stand
+        self.inlined_frame = 0  # bytes the inlined callees keep on this function's stack
 
     def text(self, n: Node | None) -> str:
         if n is None:

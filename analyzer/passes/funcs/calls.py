@@ -73,6 +73,7 @@ class _Calls:
         if ft == "func_literal":
             self.cost += 1
             vals_fn = self.func_literal(fn)  # called in place: the closure itself stays on the stack
+            self.inplace_literals.add(id(vals_fn[0][0]))  # and is inlined: its locals are in this frame
             for l, _ in vals_fn:
                 l.report = False
             for a in args:
@@ -192,9 +193,12 @@ class _Calls:
                     self.to_heap([(s, -1)], f"allocated inside the inlined {short}", e)
                 else:
                     result.append((s, -1))
-            for name, kind in moved:  # the inlined body's variables, placed by the compiler at the call
+            if isinstance(facts, Summary):
+                self.inlined_frame += facts.frame  # the callee's stack locals are now the caller's
+            for name, kind, *size in moved:  # the inlined body's variables, placed by the compiler at the call
                 v = self.new_loc(name, "var", paren)
                 v.inlined_from = short
+                v.size = size[0] if size else None
                 if kind == "heap":
                     self.to_heap([(v, -1)], f"{name} is a variable of {short}, inlined here, whose address escapes", e)
                 else:

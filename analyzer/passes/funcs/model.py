@@ -89,9 +89,10 @@ class Summary:
     frame: int
     recursive: bool
     verdicts: list[Verdict]
-    # variables moved to heap (name as the compiler prints it, "heap" | "result"): once the function is
-    # inlined, the compiler moves its copies at the call site ("result": only if the caller lets the result escape)
-    inline_moved: list[tuple[str, str]] = field(default_factory=list)
+    # variables moved to heap (name as the compiler prints it, "heap" | "result", size if known): once the
+    # function is inlined, the compiler moves its copies at the call site ("result": only if the caller lets
+    # the result escape; if not, the copy stays in the caller's frame)
+    inline_moved: list[tuple[str, str, int | None]] = field(default_factory=list)
     # the inlining costs of the func literals the function returns (None: that one cannot inline), for
     # iterators: `return func(yield ...) {...}` (statements.inlined_iterator)
     returned_closures: tuple[int | None, ...] = ()

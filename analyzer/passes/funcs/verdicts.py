@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...context import SourceFile
-from .model import INLINE_BUDGET, MAX_IMPLICIT_STACK_VAR, MAX_STACK_VAR, BoundClosure, Loc, Step, Summary, Verdict
+from .model import (INLINE_BUDGET, MAX_IMPLICIT_STACK_VAR, MAX_STACK_VAR, POINTER_SHAPED, BoundClosure, Loc, Step,
+                    Summary, Verdict)
+
+BASIC_OR_WORD_KINDS = POINTER_SHAPED | {"int", "float", "bool", "string", "slice"}
 from .syntax import _has_pragma
 
 
@@ -57,19 +60,22 @@ class _Verdicts:
 
     def summarize(self, params, names, variadic, iface_params, ptr_recv) -> Summary:
         verdicts: list[Verdict] = []
-        inline_moved: list[tuple[str, str]] = []
+        inline_moved: list[tuple[str, str, int | None]] = []
         heap_sites = result_sites = 0
-        frame = 0
+        frame = self.inlined_frame  # what the callees inlined here keep on the stack
         returns_local = False
         fname = self.key
         # closures inlined at their calls: what happens in them is reported at each call
         inlined_at = {id(lit.site): (var.name, lit) for var, lit in self.bound.items() if var.funclit and lit.inlined()}
+        in_frame = self.inplace_literals | inlined_at.keys()  # closures whose locals live in this frame
         for loc in self.locs:
             too_big = loc.kind in ("var", "param", "result") and loc.size is not None and loc.size > MAX_STACK_VAR
             if loc.kind == "site":
                 too_big = loc.const_size is not None and loc.const_size > MAX_IMPLICIT_STACK_VAR
             if loc.escaped is None and not too_big:
-                if loc.kind in ("var",) and loc.size:
+                if loc.owner != id(None) and loc.owner not in in_frame:
+                    continue  # a local of a closure compiled on its own: in that closure's frame
+                if loc.kind == "var" and loc.size and _in_memory(loc):
                     frame += loc.size
                 elif loc.kind == "site" and loc.const_size and loc.const_size > 0:
                     frame += loc.const_size
@@ -96,7 +102,7 @@ class _Verdicts:
                 verdict = Verdict("site", desc, loc.node, self.f, fname, _reason(how, path, self.f), path, loc.site_kind)
             elif loc.kind in ("var", "param", "result"):
                 if not in_closure:
-                    inline_moved.append((loc.name, "result" if how == "out" else "heap"))
+                    inline_moved.append((loc.name, "result" if how == "out" else "heap", loc.size))
                 verdict = Verdict("moved", loc.name, loc.node, self.f, fname, _reason(how, path, self.f, True), path)
             else:
                 continue
@@ -131,6 +137,13 @@ class _Verdicts:
         return Summary(self.key, self.fn, self.f, out_params, names, variadic, iface_params, ptr_recv, returns_local,
                        inline, result_sites, heap_sites, frame, self.recursive, verdicts, inline_moved,
                        tuple(self.returned_closures))
+
+
+def _in_memory(loc: Loc) -> bool:
+    """Whether a variable that stays on the stack takes a slot of the frame: its address is taken, or it
+    is an array or a struct larger than four words (ssa.CanSSA, roughly); other values live in
+    registers, spilled only as the register allocator decides."""
+    return loc.addr_taken or loc.tkind not in BASIC_OR_WORD_KINDS and loc.size > 32
 
 
 def _at_inlined_calls(verdict: Verdict, name: str, closure: BoundClosure) -> list[Verdict]:

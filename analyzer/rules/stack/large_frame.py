@@ -4,9 +4,10 @@
 Estimates each function's frame from the locals that stay on the stack (those the escape
 analysis of passes/funcs/ does not move to the heap): arrays, structs and scalars whose
 size syntax can compute (types.py lays them out as the gc compiler does on amd64), plus
-constant-size `make`/`new` storage that does not escape. It flags frames above the
+constant-size `make`/`new` storage that does not escape. It flags frames that reach the
 `large-frame` threshold (4096 bytes by default, where the compiler switches to its big-frame
-stack check) and directly recursive functions whose frame reaches `recursive-frame` (512 bytes).
+stack check; the estimate leaves out spill slots and temporaries, so a frame of locals that
+reach it is over it) and directly recursive functions whose frame reaches `recursive-frame` (512 bytes).
 
 ## Why is this bad?
 Goroutines start with a 2 KiB stack. A call whose frame does not fit makes the runtime
@@ -68,7 +69,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     recursive_limit = ctx.config.threshold("recursive-frame")
     for s in package_funcs(ctx.package).summaries_in(ctx.path):
         name = s.node.child_by_field_name("name")
-        if s.frame > limit:
+        if s.frame >= limit:  # the estimate leaves out spills and temporaries: a frame of `limit` is over it
             yield ctx.finding(RULE, name, f"{s.key} has a stack frame of about {human_bytes(s.frame)} "
                               f"(over {human_bytes(limit)}): calling it can grow the goroutine stack",
                               data={"frame": s.frame})
