@@ -305,9 +305,20 @@ class _Kinds:
         return self.type_name(*found) if found is not None else None
 
     def field_type(self, sel: Node) -> tuple[Node, SourceFile] | None:
-        """The declared type of the field `x.f` names, when x's type is a struct of this package."""
-        tname = self.static_type(inner(sel.child_by_field_id(F_OPERAND)))
-        if tname is None or "." in tname:
+        """The declared type of the field `x.f` names, when x's type is a struct of this package (named,
+        or written in place: `d.bytes.buf` with `bytes struct{ buf [4096]byte; ... }`)."""
+        operand = inner(sel.child_by_field_id(F_OPERAND))
+        tname = self.static_type(operand)
+        if tname is None:
+            literal = self.type_node_of(operand)  # a variable or field of a struct type literal
+            if literal is not None:
+                t, f = literal
+                while t is not None and t.type in ("pointer_type", "parenthesized_type"):
+                    t = t.named_children[0]
+                if t is not None and t.type == "struct_type":
+                    return self._struct_field(t, f, self.name(sel.child_by_field_id(F_FIELD)), "")
+            return None
+        if "." in tname:
             return None
         key = (tname, self.name(sel.child_by_field_id(F_FIELD)))
         cache = self.st.field_types
@@ -349,17 +360,22 @@ class _Kinds:
         decl = self.st.decls.types.get(tname)
         if decl is None or inner(decl.type_node).type != "struct_type":
             return None
+        return self._struct_field(decl.type_node, decl.file, fname, tname, seen)
+
+    def _struct_field(self, struct: Node, f: SourceFile, fname: str, tname: str,
+                      seen: frozenset[str] = frozenset()) -> tuple[Node, SourceFile] | None:
+        """The type of field `fname` of a struct type written in file `f` (the struct named `tname`)."""
         embedded = []
-        for fld in _fields(decl.type_node):
+        for fld in _fields(struct):
             names = fld.children_by_field_name("name")
             t = fld.child_by_field_id(F_TYPE)
-            if any(decl.file.text(n) == fname for n in names):
-                return t, decl.file
+            if any(f.text(n) == fname for n in names):
+                return t, f
             if not names and t is not None:
-                name = decl.file.text(t).lstrip("*")
+                name = f.text(t).lstrip("*")
                 if name.rsplit(".", 1)[-1] == fname:
                     # the embedded field itself; `*T` is no pointer_type node here: the declaration stands for it
-                    return (fld if _embeds_pointer(fld) else t), decl.file
+                    return (fld if _embeds_pointer(fld) else t), f
                 if "." not in name and "[" not in name:
                     embedded.append(name)
         # a field promoted from an embedded struct of the package (the shallowest wins; cycles stop)
