@@ -17,9 +17,10 @@ from ...parsing import captures, inner, kind_query, specs
 from ..decls import PackageDecls, package_decls
 from ..types import sizer
 from .analysis import _FuncAnalysis
-from .fields import F_ARGUMENTS, F_BODY, F_FUNCTION, F_NAME, F_OPERAND, F_PACKAGE, F_PATH, F_RESULT, F_TYPE, F_VALUE
+from .fields import (F_ARGUMENTS, F_BODY, F_FIELD, F_FUNCTION, F_NAME, F_OPERAND, F_PACKAGE, F_PATH, F_RESULT, F_TYPE,
+                     F_VALUE)
 from .model import BASIC_KINDS, INTERFACE_NAMES, TYPE_LITERAL_KINDS, PackageFuncs, Step, Summary, Verdict
-from .stdlib import _stdlib_ifaces, stdlib_types
+from .stdlib import _stdlib_ifaces, stdlib_fields, stdlib_types
 from .syntax import _op
 
 
@@ -204,6 +205,11 @@ class _PackageState:
                     args = v.child_by_field_id(F_ARGUMENTS)
                     if args is not None and args.named_child_count:
                         kind = TYPE_LITERAL_KINDS.get(args.named_children[0].type)
+                elif v.type == "selector_expression":  # `ErrInvalid = fs.ErrInvalid`: another package's variable
+                    operand = inner(v.child_by_field_id(F_OPERAND))
+                    path = self.file_imports(f).get(f.text(operand)) if operand.type == "identifier" else None
+                    found = stdlib_fields()["vars"].get(f"{path}.{f.text(v.child_by_field_id(F_FIELD))}") if path else None
+                    kind = found[0] if found is not None else None
         self._var_kinds[name] = kind
         return kind
 
