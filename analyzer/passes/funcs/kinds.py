@@ -343,6 +343,14 @@ class _Kinds:
         found = table["fields"].get(tname, {}).get(field)
         return (found[0], found[1]) if found is not None else None
 
+    def names_type(self, e: Node) -> bool:
+        """Whether `e` names a type of the package, `T` or `(*T)` (the operand of a method expression)."""
+        e = inner(e)
+        if e.type == "unary_expression" and _op(e) == "*":
+            e = inner(e.child_by_field_id(F_OPERAND))
+        return e.type in ("identifier", "type_identifier") and self.name(e) in self.st.decls.types and \
+            self.lookup(self.name(e)) is None
+
     def direct_iface(self, e: Node) -> bool:
         """Whether `e`, a struct of the package, has a single field of a pointer shape: an interface
         holds such a value as that pointer, so boxing it allocates nothing (types.IsDirectIface)."""
@@ -470,6 +478,8 @@ class _Kinds:
         if t == "selector_expression":
             found = self.field_type(e)
             if found is None:
+                if self.names_type(e.child_by_field_id(F_OPERAND)):
+                    return "func"  # a method expression, `(*T).Close`: a static function value
                 std = self.std_field(e)
                 return std[0] if std is not None else None
             ft, f = found
