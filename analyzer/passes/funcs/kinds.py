@@ -248,11 +248,6 @@ class _Kinds:
             t.child_by_field_id(F_VALUE) if t.type == "map_type" else None
         return (elem, f) if elem is not None else None
 
-    def range_elem_type(self, loc: Loc, right: Node) -> None:
-        found = self.element_type(right)
-        if found is not None:
-            self.set_type(loc, *found)
-
 
     def static_type(self, operand: Node) -> str | None:
         operand = inner(operand)

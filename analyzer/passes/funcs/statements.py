@@ -374,6 +374,8 @@ class _Statements:
                 rof = self.range_func_begin(s, self.inlined_iterator(right))
             left = clause.child_by_field_id(F_LEFT)
             define = any(c.type == ":=" for c in clause.children)
+            # the element type, read before the loop's variables are declared (`for i, x := range x`)
+            elem_type = self.element_type(right) if define and right is not None else None
             if left is not None:
                 for i, ident in enumerate(left.named_children):
                     if i == 0 or rk in ("string", "int", "chan", "func"):
@@ -385,8 +387,8 @@ class _Statements:
                         if loc is not None:
                             if i == 0 and rk in ("slice", "array", "string", "int"):
                                 loc.tkind = "int"
-                            elif i == 1 and right is not None:
-                                self.range_elem_type(loc, right)
+                            elif i == 1 and elem_type is not None:
+                                self.set_type(loc, *elem_type)
                             self.flow(loc, elem, "range value", clause)
                     else:
                         self.assign(ident, elem, clause)

@@ -26,3 +26,10 @@ func showShapes(shapes []shape, counts map[string]int) {
 		first = next
 	}
 }
+
+// The loop variable may shadow what it ranges over: its type is the element's still.
+func showAll(shapes []shape) {
+	for i, shapes := range shapes {
+		fmt.Println(i, shapes) // want `i escapes to heap — passed to fmt.Println`
+	}
+}
