@@ -106,10 +106,10 @@ class _FileByFile(PackageFuncs):
         verdicts = [v for s in summaries for v in s.verdicts]
         f = self._files.get(path)
         if f is not None:
-            maps, calls = state.initialisers(f)
-            if calls:  # init code is analysed, as in summarize_all, once every function has its summary
+            found = state.initialisers(f)
+            if found[1] or found[2]:  # init code is analysed, as in summarize_all, once all functions are
                 self._advance(len(self._roots))
-            verdicts += state.package_level(f, (maps, calls))
+            verdicts += state.package_level(f, found)
         self._summaries_by_file[path] = summaries
         self._verdicts_by_file[path] = verdicts
         return verdicts
@@ -264,11 +264,13 @@ class _PackageState:
         self._var_tnames[name] = tname
         return tname
 
-    def initialisers(self, f: SourceFile) -> tuple[list[Verdict], list[tuple[Node, Node]]]:
-        """The file's package-level map literals (as verdicts) and initialiser calls (spec, call) that
-        leave code in init."""
+    def initialisers(self, f: SourceFile) -> tuple[list[Verdict], list[tuple[Node, Node]], list[Node]]:
+        """The file's package-level map literals (as verdicts), initialiser calls (spec, call) that
+        leave code in init, and the func literals the variables hold (compiled as functions of their
+        own, init.funcN: `var h = func() {...}`, `[]test{{f: func(l *slog.Logger) {...}}}`)."""
         out: list[Verdict] = []
         calls: list[tuple[Node, Node]] = []
+        literals: list[Node] = []
         for top in f.tree.root_node.named_children:
             if top.type != "var_declaration":
                 continue
@@ -283,19 +285,30 @@ class _PackageState:
                         out.append(Verdict("site", desc, body or v, f, "init",
                                            "a package-level map literal is built on the heap at init",
                                            [Step("package-level initialiser", v)], "composite"))
+                    if v.type == "composite_literal":  # `var cases = []test{{f: hasAttr("a")}}`
+                        calls.extend((spec, c) for c in _nested(v, "call_expression") if not self._is_conversion(c, f)
+                                     and not _literal_args(c))
+                        literals.extend(_nested(v, "func_literal"))
                     elif v.type == "call_expression" and not self._is_conversion(v, f) and not _literal_args(v):
                         calls.append((spec, v))
-        return out, calls
+                    elif v.type == "func_literal":
+                        literals.append(v)
+        return out, calls, literals
 
-    def package_level(self, f: SourceFile, found: tuple[list[Verdict], list[tuple[Node, Node]]] | None = None
-                      ) -> list[Verdict]:
+    def package_level(self, f: SourceFile,
+                      found: tuple[list[Verdict], list[tuple[Node, Node]], list[Node]] | None = None) -> list[Verdict]:
         """Package-level `var x = ...` initialisers: map literals are built at init on the heap, and calls
         run in the package's init function, where what they return is stored in a package variable
         (literals and constants are laid out statically instead: no code, no verdict). `found`: what
         initialisers(f) returned, if already asked."""
-        maps, calls = found if found is not None else self.initialisers(f)
+        maps, calls, literals = found if found is not None else self.initialisers(f)
         out = list(maps)
         out.extend(self.type_instantiations(f))
+        for lit in literals:  # what the compiler reports in init.funcN
+            try:
+                out.extend(_FuncAnalysis(self, lit, f, "init").run().verdicts)
+            except RecursionError:
+                pass
         if calls:
             try:
                 out.extend(_FuncAnalysis(self, f.tree.root_node, f, "init").run_init(calls))
@@ -361,3 +374,20 @@ def _literal_args(call: Node) -> bool:
 
 _LITERAL_ARGS = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal",
                            "rune_literal", "true", "false", "nil", "comment"})
+
+
+def _nested(literal: Node, kind: str) -> list[Node]:
+    """The calls (or func literals) among a composite literal's elements at any depth, outside calls
+    and func literals: a call runs in the package's init function, its result stored in the
+    variable's static data; a func literal is compiled as a function of its own."""
+    out = []
+    stack = [literal.child_by_field_id(F_BODY)]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        if n.type == kind:
+            out.append(n)
+        elif n.type not in ("call_expression", "func_literal"):
+            stack.extend(reversed(n.named_children))
+    return out
