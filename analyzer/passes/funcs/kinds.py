@@ -303,17 +303,26 @@ class _Kinds:
         """The declared type of the field `x.f` names, when x's type is a struct of this package (named,
         or written in place: `d.bytes.buf` with `bytes struct{ buf [4096]byte; ... }`)."""
         operand = inner(sel.child_by_field_id(F_OPERAND))
-        tname = self.static_type(operand)
-        if tname is None:
-            literal = self.type_node_of(operand)  # a variable or field of a struct type literal
-            if literal is not None:
-                t, f = literal
+        if operand.type == "selector_expression":  # `a.b.c`: a.b's declared type, looked up once
+            outer = self.field_type(operand)
+            if outer is None:
+                return None
+            t, f = outer
+            while t is not None and t.type in ("pointer_type", "parenthesized_type"):
+                t = t.named_children[0]
+            if t is not None and t.type == "struct_type":  # a struct type written in place
+                return self._struct_field(t, f, self.name(sel.child_by_field_id(F_FIELD)), "")
+            tname = self.type_name(*outer)
+        else:
+            tname = self.static_type(operand)
+            if tname is None and operand.type == "identifier":
+                loc = self.lookup(self.name(operand))  # a variable of a struct type written in place
+                t = inner(loc.type_node) if loc is not None and loc.type_node is not None else None
                 while t is not None and t.type in ("pointer_type", "parenthesized_type"):
                     t = t.named_children[0]
                 if t is not None and t.type == "struct_type":
-                    return self._struct_field(t, f, self.name(sel.child_by_field_id(F_FIELD)), "")
-            return None
-        if "." in tname:
+                    return self._struct_field(t, self.f, self.name(sel.child_by_field_id(F_FIELD)), "")
+        if tname is None or "." in tname:
             return None
         key = (tname, self.name(sel.child_by_field_id(F_FIELD)))
         cache = self.st.field_types

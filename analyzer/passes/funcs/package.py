@@ -286,9 +286,10 @@ class _PackageState:
                                            "a package-level map literal is built on the heap at init",
                                            [Step("package-level initialiser", v)], "composite"))
                     if v.type == "composite_literal":  # `var cases = []test{{f: hasAttr("a")}}`
-                        calls.extend((spec, c) for c in _nested(v, "call_expression") if not self._is_conversion(c, f)
+                        nested_calls, nested_literals = _nested(v, f)
+                        calls.extend((spec, c) for c in nested_calls if not self._is_conversion(c, f)
                                      and not _literal_args(c))
-                        literals.extend(_nested(v, "func_literal"))
+                        literals.extend(nested_literals)
                     elif v.type == "call_expression" and not self._is_conversion(v, f) and not _literal_args(v):
                         calls.append((spec, v))
                     elif v.type == "func_literal":
@@ -376,18 +377,23 @@ _LITERAL_ARGS = frozenset({"interpreted_string_literal", "raw_string_literal", "
                            "rune_literal", "true", "false", "nil", "comment"})
 
 
-def _nested(literal: Node, kind: str) -> list[Node]:
-    """The calls (or func literals) among a composite literal's elements at any depth, outside calls
-    and func literals: a call runs in the package's init function, its result stored in the
+def _nested(literal: Node, f: SourceFile) -> tuple[list[Node], list[Node]]:
+    """The calls and the func literals among a composite literal's elements at any depth, outside
+    calls and func literals: a call runs in the package's init function, its result stored in the
     variable's static data; a func literal is compiled as a function of its own."""
-    out = []
+    calls: list[Node] = []
+    literals: list[Node] = []
+    if b"(" not in f.source[literal.start_byte:literal.end_byte]:
+        return calls, literals  # a table of constants (unicode's): nothing to walk
     stack = [literal.child_by_field_id(F_BODY)]
     while stack:
         n = stack.pop()
         if n is None:
             continue
-        if n.type == kind:
-            out.append(n)
-        elif n.type not in ("call_expression", "func_literal"):
+        if n.type == "call_expression":
+            calls.append(n)
+        elif n.type == "func_literal":
+            literals.append(n)
+        else:
             stack.extend(reversed(n.named_children))
-    return out
+    return calls, literals
