@@ -160,25 +160,8 @@ class _Calls:
             else:
                 recv_val = self.ev(recv_node)
             actuals.append((recv_val, 0))
-        spread = variadic and any(a.type == "variadic_argument" for a in args)  # f(xs...)
         nparams = len(params)
-        last = nparams - 1
-        varargs_vals: Flows = []
-        for i, a in enumerate(args):
-            pi = i + offset
-            if variadic and pi >= last and not spread:
-                val = self.convert_iface(a) if last in ifaces else self.ev(a)
-                varargs_vals.extend(val)
-                continue
-            if a.type == "variadic_argument":
-                val = self.ev(a.named_children[0]) if a.named_child_count else []
-            else:
-                val = self.convert_iface(a) if pi in ifaces else self.ev(a)
-            actuals.append((val, pi))
-        if variadic and len(args) + offset > last and not spread:
-            va = self.site("varargs", e, paren, "... argument")
-            self.flow(va, varargs_vals, "element of the ... slice", e)
-            actuals.append(([(va, -1)], last))
+        actuals.extend(self.arguments(args, nparams, variadic, ifaces, e, paren, offset))
         short = key.rsplit("/", 1)[-1]
         for val, pi in actuals:
             heap_d, res_d = params[pi] if pi < nparams else (None, None)
@@ -218,24 +201,36 @@ class _Calls:
             inlinable = literal.cost is not None and literal.cost <= CLOSURE_INLINE_BUDGET
             self.cost += (literal.cost if inlinable else CALL_COST) + len(args)
         params = literal.params
-        last = len(params) - 1
-        spread = literal.variadic and any(a.type == "variadic_argument" for a in args)
+        ifaces = {i for i, (_, iface) in enumerate(params) if iface}
+        for val, pi in self.arguments(args, len(params), literal.variadic, ifaces, e, paren):
+            if pi < len(params):
+                _bind_param(params[pi][0], val, e)
+        return []
+
+    def arguments(self, args: list[Node], nparams: int, variadic: bool, ifaces: set[int], e: Node, paren: Node,
+                  offset: int = 0) -> list[tuple[Flows, int]]:
+        """Each argument's value with the index of the parameter it is passed to (`offset`: a receiver
+        comes first). Arguments to an interface parameter are converted; those of a `...T` parameter
+        are gathered in the call's "... argument" slice, unless spread (`f(xs...)`)."""
+        spread = variadic and any(a.type == "variadic_argument" for a in args)
+        last = nparams - 1
+        out: list[tuple[Flows, int]] = []
         varargs_vals: Flows = []
         for i, a in enumerate(args):
-            if literal.variadic and i >= last and not spread:
-                varargs_vals.extend(self.convert_iface(a) if params[last][1] else self.ev(a))
+            pi = i + offset
+            if variadic and pi >= last and not spread:
+                varargs_vals.extend(self.convert_iface(a) if last in ifaces else self.ev(a))
                 continue
             if a.type == "variadic_argument":
                 val = self.ev(a.named_children[0]) if a.named_child_count else []
             else:
-                val = self.convert_iface(a) if i <= last and params[i][1] else self.ev(a)
-            if i <= last:
-                _bind_param(params[i][0], val, e)
-        if literal.variadic and len(args) > last and not spread:
+                val = self.convert_iface(a) if pi in ifaces else self.ev(a)
+            out.append((val, pi))
+        if variadic and len(args) + offset > last and not spread:
             va = self.site("varargs", e, paren, "... argument")
             self.flow(va, varargs_vals, "element of the ... slice", e)
-            _bind_param(params[last][0], [(va, -1)], e)
-        return []
+            out.append(([(va, -1)], last))
+        return out
 
     def unknown_call(self, fn: Node, args: list[Node], e: Node) -> Flows:
         """A callee syntax cannot see: an interface method, a func value, or another package's function."""

@@ -307,21 +307,17 @@ class _Kinds:
             outer = self.field_type(operand)
             if outer is None:
                 return None
-            t, f = outer
-            while t is not None and t.type in ("pointer_type", "parenthesized_type"):
-                t = t.named_children[0]
-            if t is not None and t.type == "struct_type":  # a struct type written in place
-                return self._struct_field(t, f, self.name(sel.child_by_field_id(F_FIELD)), "")
+            struct = _struct_literal(outer[0])
+            if struct is not None:  # a field of a struct type written in place
+                return self._struct_field(struct, outer[1], self.name(sel.child_by_field_id(F_FIELD)), "")
             tname = self.type_name(*outer)
         else:
             tname = self.static_type(operand)
             if tname is None and operand.type == "identifier":
                 loc = self.lookup(self.name(operand))  # a variable of a struct type written in place
-                t = inner(loc.type_node) if loc is not None and loc.type_node is not None else None
-                while t is not None and t.type in ("pointer_type", "parenthesized_type"):
-                    t = t.named_children[0]
-                if t is not None and t.type == "struct_type":
-                    return self._struct_field(t, self.f, self.name(sel.child_by_field_id(F_FIELD)), "")
+                struct = _struct_literal(loc.type_node) if loc is not None else None
+                if struct is not None:
+                    return self._struct_field(struct, self.f, self.name(sel.child_by_field_id(F_FIELD)), "")
         if tname is None or "." in tname:
             return None
         key = (tname, self.name(sel.child_by_field_id(F_FIELD)))
@@ -571,3 +567,10 @@ def _kind_elsewhere(fa: "_FuncAnalysis", decl) -> tuple[str | None, None]:
 def _embeds_pointer(field: Node) -> bool:
     """Whether an embedded field is written `*T` (the grammar gives it no pointer_type node)."""
     return any(c.type == "*" for c in field.children)
+
+
+def _struct_literal(t: Node | None) -> Node | None:
+    """The struct type written in place that `t` denotes, through pointers (`*struct{...}`), if any."""
+    while t is not None and t.type in ("pointer_type", "parenthesized_type"):
+        t = t.named_children[0]
+    return t if t is not None and t.type == "struct_type" else None
